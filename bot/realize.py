@@ -1,0 +1,94 @@
+"""The model's output alphabet and how it becomes Korean text.
+
+The model never spells the user's words or chooses a particle allomorph: it emits a copy slot
+(`<w0>` … `<w11>`, "put input word i here") and particle units (`<JKS>` = 이/가, …). The realiser
+replaces each slot with the word as the user wrote it and gives each unit the allomorph that agrees
+with the syllable before it (tossi), so unseen names are copied whole and particle agreement holds
+by construction. Training imports these symbols too, so both sides share one definition.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tossi
+
+MAX_WORDS = 12
+STYLES = ("plain", "polite", "formal")  # 한다체 / 해요체 / 합니다체
+STYLE_NAMES = {"plain": "한다체", "polite": "해요체", "formal": "합니다체"}
+
+# unit -> (the allomorph pair it stands for, the form tossi resolves)
+PARTICLE_UNITS = {
+    "<JKS>": (("이", "가"), "이"),
+    "<JKO>": (("을", "를"), "을"),
+    "<JX>": (("은", "는"), "은"),
+    "<JC>": (("과", "와"), "과"),
+    "<RO>": (("으로", "로"), "으로"),
+    "<NA>": (("이나", "나"), "이나"),
+    "<RANG>": (("이랑", "랑"), "이랑"),
+    "<JKV>": (("아", "야"), "아"),
+}
+UNIT_OF_FORM = {form: unit for unit, (forms, _) in PARTICLE_UNITS.items() for form in forms}
+
+GLUE = "<GLUE>"  # marks the rare slot written straight after the text before it
+_SLOT = re.compile(r"<w\d+>")
+_SYMBOL = re.compile(r"(<(?:w\d+|[A-Z]+)>)")
+
+
+def slot_token(i: int) -> str:
+    return f"<w{i}>"
+
+
+def style_token(style: str) -> str:
+    return f"<{style.upper()}>"
+
+
+def special_symbols() -> list[str]:
+    """Every symbol the tokenizer must keep whole, in a fixed order (slots first, contiguous)."""
+    return (
+        [slot_token(i) for i in range(MAX_WORDS)]
+        + list(PARTICLE_UNITS)
+        + [style_token(s) for s in STYLES]
+        + [GLUE]
+    )
+
+
+def compact(template: str) -> str:
+    """The target as the model writes it: no space token before a slot (most slots start a word;
+    the realiser puts the space back), and GLUE before the few that do not."""
+    template = re.sub(r"(?<=\S)(<w\d+>)", GLUE + r"\1", template)
+    return re.sub(r" +(<w\d+>)", r"\1", template)
+
+
+def realize(text: str, words: list[str]) -> str:
+    """Fill copy slots with `words` and resolve particle units against the preceding syllable."""
+    out, glued = "", False
+    for piece in filter(None, _SYMBOL.split(text)):
+        if piece in PARTICLE_UNITS:
+            out += tossi.pick(out.rstrip() or "가", PARTICLE_UNITS[piece][1])
+        elif _SLOT.fullmatch(piece):
+            i = int(piece[2:-1])
+            out += ("" if glued else " ") + (words[i] if i < len(words) else "")
+        elif not _SYMBOL.fullmatch(piece):
+            out += piece
+        glued = piece == GLUE
+    return finish_sentence(out)
+
+
+def detect_style(sentence: str) -> str:
+    """The speech level a sentence ends in: formal (합니다체), polite (해요체) or plain."""
+    core = sentence.rstrip(".?!~ ")
+    if core.endswith(("니다", "니까", "십시오", "시오", "ㅂ시다", "읍시다")):
+        return "formal"
+    if core.endswith(("요", "죠")):
+        return "polite"
+    return "plain"
+
+
+def finish_sentence(text: str) -> str:
+    """One tidy sentence: single spaces, no space before punctuation, a final . ? or !"""
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r" ([.,?!])", r"\1", text)
+    if text and text[-1] not in ".?!":
+        text += "."
+    return text

@@ -1,0 +1,61 @@
+"""Input rules of DESIGN.md and the coverage check the engine relies on."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.words import InputError, split_words, uses, words_from_args
+
+
+@pytest.mark.parametrize("text, words", [
+    ("백설공주, 동물들, 숲속, 이야기하다", ["백설공주", "동물들", "숲속", "이야기하다"]),
+    ("백설공주 동물들  숲속\t이야기하다", ["백설공주", "동물들", "숲속", "이야기하다"]),
+    ("빨간 모자, 숲, 늑대, 만나다", ["빨간 모자", "숲", "늑대", "만나다"]),
+    ("사과#배;포도、귤\n감", ["사과", "배", "포도", "귤", "감"]),
+    (" 고양이 ,, 생선. ", ["고양이", "생선"]),
+    ("BTS, 노래", ["BTS", "노래"]),
+])
+def test_split_rules(text, words):
+    assert split_words(text) == words
+
+
+def test_cli_arguments_are_one_word_each_unless_one_argument():
+    assert words_from_args(["빨간 모자", "숲"]) == ["빨간 모자", "숲"]
+    assert words_from_args(["고양이 생선 먹다"]) == ["고양이", "생선", "먹다"]
+    assert words_from_args(["고양이,", "생선"]) == ["고양이", "생선"]
+
+
+@pytest.mark.parametrize("text, english", [
+    ("", "no words"),
+    (" , ; ", "no words"),
+    ("ㅋㅋ ㅎㅎ", "no Hangul"),
+    ("abc def", "no Hangul"),
+    (", ".join(["사과"] * 13), "too many words"),
+    ("가" * 31, "word too long"),
+    ("사과 " * 101, "input too long"),
+])
+def test_bad_input_classes(text, english):
+    with pytest.raises(InputError) as e:
+        split_words(text)
+    assert english in e.value.english
+    assert e.value.korean and "/" in e.value.bilingual()
+
+
+def test_limits_are_inclusive():
+    assert len(split_words(", ".join(["사과"] * 12))) == 12
+    assert split_words("가" * 30) == ["가" * 30]
+
+
+@pytest.mark.parametrize("word, sentence, used", [
+    ("이야기하다", "동물들과 이야기하고 있다.", True),
+    ("이야기하다", "동물들과 이야기했다.", True),
+    ("보다", "영화를 봤다.", True),
+    ("가다", "학교에 간다.", True),
+    ("춥다", "날씨가 추워요.", True),
+    ("동물들과", "동물들이 논다.", True),
+    ("쳤", "공을 쳤다.", True),
+    ("바다", "하늘이 파랗다.", False),
+    ("백설공주", "백설주가 있다.", False),
+])
+def test_uses(word, sentence, used):
+    assert uses(word, sentence) is used
