@@ -1,0 +1,93 @@
+"""The offline pipeline: pairs from sentences, and a tiny `ieum-train all` that yields a model the
+engine loads (torch and onnxruntime agreeing)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.realize import realize
+from tests.fixtures import write_data_dir
+from training.data import PairMaker, read_commongen
+
+TINY = ["--steps", "40", "--vocab-size", "400", "--emb", "32", "--enc-hidden", "32", "--dec-hidden", "48",
+        "--eval-every", "20", "--dev-size", "20", "--batch-size", "32"]
+
+
+@pytest.fixture(scope="module")
+def maker() -> PairMaker:
+    return PairMaker(seed=1)
+
+
+def pair_of(maker: PairMaker, sentence: str, concepts: list[str]):
+    return maker.pair(sentence, maker.analyse([sentence])[0], concepts)
+
+
+def test_targets_use_copy_slots_and_particle_units(maker):
+    p = pair_of(maker, "백설공주가 숲속에서 동물들과 이야기하고 있다.", ["백설공주", "동물", "숲속", "이야기"])
+    assert "<JKS>" in p.target and "<JC>" in p.target
+    assert realize(p.target, p.words) == "백설공주가 숲속에서 동물들과 이야기하고 있다."
+
+
+def test_wrong_allomorphs_in_the_data_are_repaired(maker):
+    p = pair_of(maker, "떡볶이을 먹었다.", ["떡볶이", "먹"])
+    assert realize(p.target, p.words) == "떡볶이를 먹었다."
+
+
+def test_speech_level_conversion_keeps_the_rest(maker):
+    sentence = "백설공주가 숲속에서 동물들과 이야기하고 있다."
+    tokens = maker.analyse([sentence])[0]
+    assert maker.convert_style(sentence, tokens, "formal") == "백설공주가 숲속에서 동물들과 이야기하고 있습니다."
+    assert maker.convert_style(sentence, tokens, "polite") == "백설공주가 숲속에서 동물들과 이야기하고 있어요."
+
+
+def test_input_forms_are_varied_like_users_type_them(maker):
+    sentence = "야구 선수가 공을 쳤다."
+    tokens = maker.analyse([sentence])[0]
+    seen = {w for _ in range(40) for w in maker.vary(sentence, tokens, ["야구 선수", "공", "쳤"])}
+    assert "치다" in seen  # dictionary form of 쳤
+    assert "공을" in seen  # particle left attached
+
+
+def test_tiny_pipeline_end_to_end(tmp_path):
+    data = write_data_dir(tmp_path / "data")
+    start = time.monotonic()
+    r = subprocess.run([sys.executable, "-m", "training.cli", "all", "--data", str(data), "--run",
+                        str(tmp_path / "run"), "--exported", str(tmp_path / "exported"), *TINY],
+                       capture_output=True, text=True, timeout=180)
+    elapsed = time.monotonic() - start
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert elapsed < 60, f"tiny pipeline took {elapsed:.0f}s"
+    assert (tmp_path / "run" / "training_curve.png").stat().st_size > 0
+    card = json.loads((tmp_path / "exported" / "model.json").read_text())
+    assert card["parity"]["max_abs_prob_diff"] < 1e-4 and card["parity"]["argmax_agreement"] == 1.0
+    assert card["metrics"]["int8"]["items"] == 12
+    engine = Engine(tmp_path / "exported")  # loadable: every file matches its sha256
+    assert engine.parameters == card["parameters"] and engine.precision == "int8"
+
+
+def test_training_resumes_from_its_checkpoint(tmp_path):
+    data = write_data_dir(tmp_path / "data")
+    common = ["--data", str(data), "--run", str(tmp_path / "run"), *TINY[2:]]
+    cli = [sys.executable, "-m", "training.cli"]
+    for step in ("prepare", "tokenizer"):
+        subprocess.run([*cli, step, *common], check=True, capture_output=True, timeout=120)
+    subprocess.run([*cli, "train", *common, "--steps", "20"], check=True, capture_output=True, timeout=120)
+    r = subprocess.run([*cli, "train", *common, "--steps", "30"], capture_output=True, text=True, timeout=120)
+    assert "resumed at step 20" in r.stderr
+
+
+@pytest.mark.skipif(not os.environ.get("IEUM_DATA_DIR"), reason="IEUM_DATA_DIR not set")
+def test_real_data_splits_have_the_published_sizes():
+    root = Path(os.environ["IEUM_DATA_DIR"]) / "korean_commongen"
+    train = sum(len(read_commongen(root / f)) for f in ("train_image.txt", "train_dialogue.txt"))
+    test = read_commongen(root / "test.txt")
+    assert train == 43_188 and len(test) == 2_040
+    assert all(len(refs) == 3 for _, refs in test)

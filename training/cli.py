@@ -1,0 +1,156 @@
+"""`ieum-train`: the offline pipeline, one resumable step per subcommand.
+
+    ieum-train all --data ../shared/data            # prepare → tokenizer → train → export → evaluate
+    ieum-train train --run runs/main                 # resumes from runs/main/checkpoint.pt
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from training.data import prepare, read_commongen, read_pairs
+from training.model import ComposerConfig
+from training.train import TrainConfig
+
+log = logging.getLogger("ieum-train")
+STEPS = ("prepare", "tokenizer", "train", "export", "evaluate")
+ROOT = Path(__file__).resolve().parent.parent
+OPEN_SOURCES = "../shared/data/open/README.md lists each file's licence"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ieum-train", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("step", choices=STEPS + ("all",))
+    p.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
+                   help="folder with korean_commongen/ and open/")
+    p.add_argument("--run", type=Path, default=ROOT / "runs" / "main", help="work folder (pairs, checkpoints)")
+    p.add_argument("--exported", type=Path, default=ROOT / "exported", help="where export writes")
+    p.add_argument("--force", action="store_true", help="redo prepare/tokenizer even if their output exists")
+    p.add_argument("--dev-size", type=int, default=1000)
+    p.add_argument("--open-limit", type=int, default=None, help="at most this many lines per open file")
+    p.add_argument("--vocab-size", type=int, default=8000)
+    p.add_argument("--steps", type=int, default=TrainConfig.steps)
+    p.add_argument("--batch-size", type=int, default=TrainConfig.batch_size)
+    p.add_argument("--eval-every", type=int, default=TrainConfig.eval_every)
+    p.add_argument("--emb", type=int, default=ComposerConfig.emb)
+    p.add_argument("--enc-hidden", type=int, default=ComposerConfig.enc_hidden)
+    p.add_argument("--dec-hidden", type=int, default=ComposerConfig.dec_hidden)
+    p.add_argument("--split", choices=("test", "dev"), default="test", help="what evaluate decodes")
+    p.add_argument("--beam", type=int, default=4)
+    return p
+
+
+def train_config(args: argparse.Namespace) -> TrainConfig:
+    model = ComposerConfig(emb=args.emb, enc_hidden=args.enc_hidden, dec_hidden=args.dec_hidden)
+    return TrainConfig(steps=args.steps, batch_size=args.batch_size, eval_every=args.eval_every,
+                       warmup=min(TrainConfig.warmup, max(1, args.steps // 10)), model=model)
+
+
+def step_prepare(args: argparse.Namespace) -> None:
+    data = args.run / "data"
+    if (data / "train_open.jsonl").exists() and not args.force:
+        log.info("prepare: %s exists, skipping (--force to redo)", data)
+        return
+    counts = prepare(args.data, data, dev_size=args.dev_size, open_limit=args.open_limit)
+    log.info("prepare: %s", counts)
+
+
+def step_tokenizer(args: argparse.Namespace) -> None:
+    from training.tokenizer import train_tokenizer
+
+    path = args.run / "spm.model"
+    if path.exists() and not args.force:
+        log.info("tokenizer: %s exists, skipping (--force to redo)", path)
+        return
+    train_tokenizer(args.run / "data", path, vocab_size=args.vocab_size)
+
+
+def step_train(args: argparse.Namespace) -> None:
+    from training.train import train
+
+    start = time.time()
+    best = train(args.run / "data", args.run / "spm.model", args.run, train_config(args))
+    log.info("train: best checkpoint %s (%.1f min this call)", best, (time.time() - start) / 60)
+
+
+def step_export(args: argparse.Namespace) -> None:
+    import sentencepiece as spm
+    import torch
+
+    from bot.realize import compact
+    from training.export import export
+    from training.train import load_model
+
+    model = load_model(args.run / "best.pt")
+    sp = spm.SentencePieceProcessor(model_file=str(args.run / "spm.model"))
+    dev = read_pairs(args.run / "data" / "dev.jsonl")[:100]
+    history = json.loads((args.run / "history.json").read_text()) if (args.run / "history.json").exists() else []
+    card = {
+        "name": "ieum composer",
+        "architecture": "BiLSTM encoder, LSTM decoder, Luong attention, whole-word copy pointer, "
+                        "particle units realised by rule",
+        "data": {"korean_commongen_train": "Seo et al., Findings of NAACL 2022 (AI-Hub terms; not redistributed)",
+                 "open_corpora": OPEN_SOURCES, "dev": f"{args.dev_size} items held out of train"},
+        "training": {**{k: v for k, v in torch.load(args.run / "best.pt")["config"].items() if k != "model"},
+                     "minutes": round((history[-1]["time"] - history[0]["time"]) / 60, 1) if len(history) > 1 else None,
+                     "final_dev_loss": history[-1]["dev"] if history else None},
+    }
+    export(model, args.run / "spm.model", args.exported, args.run / "fp32", card,
+           [(p.words, p.style) for p in dev], [sp.encode(compact(p.target)) for p in dev])
+    log.info("export: wrote %s", args.exported)
+
+
+def step_evaluate(args: argparse.Namespace) -> None:
+    from bot.engine import Engine
+    from training.evaluate import BASELINES, score
+    from training.export import write_card
+
+    if args.split == "test":
+        items = read_commongen(args.data / "korean_commongen" / "test.txt")
+    else:
+        items = [(p.words, [p.sentence]) for p in read_pairs(args.run / "data" / "dev.jsonl")]
+    results = {}
+    for precision, folder in (("int8", args.exported), ("fp32", args.run / "fp32")):
+        engine = Engine(folder, threads=2, beam=args.beam)
+        predictions = []
+        for concepts, _ in items:
+            try:
+                predictions.append(engine.compose(concepts)[0].sentence)
+            except ValueError as e:
+                log.warning("no sentence for %s: %s", concepts, e)
+                predictions.append("")
+        (args.run / f"{args.split}_{precision}.txt").write_text("\n".join(predictions) + "\n", encoding="utf-8")
+        results[precision] = score(predictions, [r for _, r in items], [c for c, _ in items])
+        log.info("%s %s: %s", args.split, precision, results[precision])
+    print(f"{'':12}{'BLEU-4':>8}{'ROUGE-L':>9}{'coverage':>10}")
+    for name, m in [*BASELINES.items(), *((f"ieum {k}", v) for k, v in results.items())]:
+        print(f"{name:12}{m['bleu4']:>8.2f}{m['rougeL']:>9.2f}{m['coverage']:>10.2f}")
+    if args.split == "test":
+        card = json.loads((args.exported / "model.json").read_text(encoding="utf-8"))
+        card["metrics"] = {"split": "Korean CommonGen official test (2,040 items, 3 references)",
+                           "beam": args.beam, **results, "baselines": BASELINES}
+        card["files"] = {role: entry["path"] for role, entry in card["files"].items()}
+        write_card(args.exported, card)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    steps = STEPS if args.step == "all" else (args.step,)
+    if "prepare" in steps and not (args.data / "korean_commongen").is_dir():
+        print(f"no Korean CommonGen data under {args.data} (use --data)", file=sys.stderr)
+        return 2
+    for step in steps:
+        log.info("== %s", step)
+        globals()[f"step_{step}"](args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,238 @@
+"""Training pairs: (style, concept words) → a target template in the model's output alphabet.
+
+Sources: Korean CommonGen train (concept sets as given) and the open corpora (content words
+extracted with kiwipiepy in CommonGen's style). Each target is rewritten so that input words become
+copy slots and every allomorphic particle becomes a unit (bot.realize) — which also repairs the
+≈1.7/1000 wrong allomorphs in CommonGen. Augmented copies teach the input forms DESIGN.md
+accepts: shuffled order, dictionary forms, nouns with 들, a particle left attached, unseen names,
+and the three speech levels (endings converted with kiwipiepy's `join`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import tossi
+from kiwipiepy import Kiwi
+from tqdm import tqdm
+
+from bot.realize import MAX_WORDS, UNIT_OF_FORM, detect_style, slot_token
+
+log = logging.getLogger(__name__)
+
+PARTICLE_TAGS = {"JKS", "JKC", "JKO", "JX", "JC", "JKB", "JKV"}
+CONTENT_TAGS = {"NNG", "NNP", "NR", "XR", "VV", "VA", "VV-I", "VA-I", "VV-R", "VA-R", "MAG", "MM"}
+STEM_TAGS = {"VV", "VA", "VX", "VV-I", "VA-I", "VV-R", "VA-R", "VX-I"}
+_CG_LINE = re.compile(r"^\[SOS\]\s*(.*?)\s*\[EOS\]\s*$")
+_NAME_SYLLABLES = "가나라마바사아자차카타파하민서준지유수연도윤현우진영호은혜선미철희"
+
+
+@dataclass
+class Pair:
+    words: list[str]  # input words, in the order the model sees them
+    target: str  # template: text with copy slots and particle units
+    style: str  # plain / polite / formal, detected from the target's ending
+    sentence: str = ""  # the plain reference (dev only)
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, ensure_ascii=False)
+
+
+def read_commongen(path: Path) -> list[tuple[list[str], list[str]]]:
+    """(concepts, references) per line of a Korean CommonGen file."""
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = _CG_LINE.match(line.strip())
+        if not m:
+            continue
+        parts = [p.strip() for p in m.group(1).split(" = ")]
+        concepts = [c.strip() for c in parts[0].split("#") if c.strip()]
+        items.append((concepts, parts[1:]))
+    return items
+
+
+class PairMaker:
+    """Turns sentences (with or without concept sets) into training pairs; one Kiwi for all."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.kiwi = Kiwi()
+        self.rng = random.Random(seed)
+
+    def analyse(self, sentences: list[str]) -> list[list]:
+        return list(tqdm(self.kiwi.tokenize(sentences), total=len(sentences), desc="kiwi", mininterval=5))
+
+    # -- targets -------------------------------------------------------------------------------
+    def template(self, sentence: str, tokens: list, words: list[str]) -> str:
+        """Replace each input word found in `sentence` by its slot and each particle by its unit."""
+        spans: list[tuple[int, int, str]] = []
+        for i in sorted(range(len(words)), key=lambda i: -len(words[i])):
+            start = _find_free(sentence, words[i], spans)
+            if start >= 0:
+                spans.append((start, start + len(words[i]), slot_token(i)))
+        for prev, t in zip(tokens, tokens[1:]):
+            end = t.start + t.len
+            if (t.form in UNIT_OF_FORM and sentence[t.start:end] == t.form
+                    and prev.start + prev.len == t.start and not _overlaps(t.start, end, spans)
+                    and (t.tag in PARTICLE_TAGS or _misspelt_particle(sentence, prev, t))):
+                spans.append((t.start, end, UNIT_OF_FORM[t.form]))
+        out, last = "", 0
+        for start, end, symbol in sorted(spans):
+            out += sentence[last:start] + symbol
+            last = end
+        return out + sentence[last:]
+
+    def convert_style(self, sentence: str, tokens: list, style: str) -> str | None:
+        """Rewrite a plain sentence's final ending as 합니다체 or 해요체; None when it is not plain."""
+        ends = [i for i, t in enumerate(tokens) if t.tag == "EF"]
+        if not ends or tokens[ends[-1]].form not in ("다", "ᆫ다", "는다") or ends[-1] == 0:
+            return None
+        i = ends[-1]
+        ending = "습니다" if style == "formal" else "에요" if tokens[i - 1].tag == "VCP" else "어요"
+        first = i  # rejoin only the last eojeol, so the rest keeps its spacing
+        while first > 0 and tokens[first - 1].start + tokens[first - 1].len >= tokens[first].start:
+            first -= 1
+        parts = [(t.form, t.tag) for t in tokens[first:i]] + [(ending, "EF")]
+        tail = sentence[tokens[i].start + tokens[i].len:]
+        return sentence[: tokens[first].start] + self.kiwi.join(parts) + tail
+
+    # -- inputs --------------------------------------------------------------------------------
+    def content_words(self, sentence: str, tokens: list) -> list[str]:
+        """Content words in CommonGen's style: nouns, stems as written (쳤, 있), adverbs, numerals."""
+        words = []
+        for t in tokens:
+            if t.tag in CONTENT_TAGS or (t.tag.startswith("VX") and t.form == "있"):
+                surface = sentence[t.start:t.start + t.len]
+                if surface and surface not in words and re.search(r"[가-힣]", surface):
+                    words.append(surface)
+        return words
+
+    def vary(self, sentence: str, tokens: list, words: list[str]) -> list[str]:
+        """Other input forms a user may type for the same concepts."""
+        out = []
+        for w in words:
+            pos = sentence.find(w)
+            after = [t for t in tokens if t.start >= pos + len(w)] if pos >= 0 else []
+            head = next((t for t in tokens if t.start == pos), None)
+            roll = self.rng.random()
+            if head is not None and head.tag in STEM_TAGS and head.lemma.endswith("다") and roll < 0.5:
+                w = head.lemma  # dictionary form: 쳤 → 치다
+            elif head is not None and head.tag.startswith("NN") and after:
+                nxt = after[0]
+                if nxt.tag == "XSV" and nxt.form == "하" and roll < 0.5:
+                    w = w + "하다"  # 이야기 → 이야기하다
+                elif nxt.tag == "XSN" and nxt.form == "들" and roll < 0.7:
+                    w = w + "들"
+                elif nxt.tag in PARTICLE_TAGS | {"JKB", "JKG"} and roll < 0.25:
+                    w = sentence[pos:nxt.start + nxt.len]  # particle left attached: 동물과
+                elif roll > 0.93:
+                    w = self.fake_name()  # a word it never saw, copied through its slot
+            out.append(w)
+        return out
+
+    def fake_name(self) -> str:
+        return "".join(self.rng.choice(_NAME_SYLLABLES) for _ in range(self.rng.randint(2, 4)))
+
+    def pair(self, sentence: str, tokens: list, words: list[str], typed: list[str] | None = None) -> Pair:
+        """A pair whose input is `typed` (default: the concepts), shuffled; slots follow the shuffle."""
+        typed = list(typed or words)
+        order = list(range(len(typed)))
+        self.rng.shuffle(order)
+        shown = [typed[i] for i in order]
+        # a fake name stands in for its concept: the slot still marks where the concept was
+        marks = [words[i] if typed[i] != words[i] and not _is_form_of(typed[i], words[i]) else typed[i]
+                 for i in order]
+        target = self.template(sentence, tokens, marks)
+        return Pair(shown, target, detect_style(sentence))
+
+
+def _misspelt_particle(sentence: str, prev, t) -> bool:
+    """Kiwi does not tag a wrong allomorph as a particle (떡볶이을 → 을/NNG): a one-syllable
+    particle form closing an eojeol right after a noun, in the wrong allomorph, is one."""
+    end = t.start + t.len
+    closes = end == len(sentence) or not sentence[end].isalnum()
+    return prev.tag.startswith("NN") and closes and tossi.pick(prev.form, t.form) != t.form
+
+
+def _is_form_of(typed: str, concept: str) -> bool:
+    return typed.startswith(concept) or typed.endswith("다")
+
+
+def _find_free(sentence: str, word: str, spans: list) -> int:
+    """First occurrence of `word` not overlapping a taken span, preferring the start of an eojeol."""
+    hits = [m.start() for m in re.finditer(re.escape(word), sentence)]
+    hits = [h for h in hits if not _overlaps(h, h + len(word), spans)]
+    at_word_start = [h for h in hits if h == 0 or sentence[h - 1] == " "]
+    return (at_word_start or hits or [-1])[0]
+
+
+def _overlaps(start: int, end: int, spans: list) -> bool:
+    return any(start < e and s < end for s, e, _ in spans)
+
+
+def prepare(data_dir: Path, out_dir: Path, dev_size: int = 1000, seed: int = 0,
+            open_limit: int | None = None) -> dict:
+    """Write train_cg.jsonl, train_open.jsonl and dev.jsonl to `out_dir`; return counts."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    maker = PairMaker(seed)
+    cg_dir = data_dir / "korean_commongen"
+    items = [it for f in sorted(cg_dir.glob("train_*.txt")) for it in read_commongen(f)]
+    items = [(c[:MAX_WORDS], refs[0]) for c, refs in items if refs]
+    random.Random(seed).shuffle(items)
+    dev, train = items[:dev_size], items[dev_size:]
+    log.info("Korean CommonGen: %d train, %d dev", len(train), len(dev))
+
+    sentences = [s for _, s in dev + train]
+    analysed = maker.analyse(sentences)
+    dev_pairs, cg_pairs = [], []
+    for k, ((concepts, sentence), tokens) in enumerate(zip(dev + train, analysed)):
+        if k < len(dev):
+            p = maker.pair(sentence, tokens, concepts)
+            p.sentence = sentence
+            dev_pairs.append(p)
+            continue
+        cg_pairs.append(maker.pair(sentence, tokens, concepts))
+        cg_pairs.append(maker.pair(sentence, tokens, concepts, maker.vary(sentence, tokens, concepts)))
+    styled = _styled_copies(maker, [(c, s) for c, s in train], analysed[len(dev):])
+    cg_pairs += styled
+    log.info("CommonGen pairs: %d (with %d speech-level copies)", len(cg_pairs), len(styled))
+
+    open_pairs = []
+    for path in sorted((data_dir / "open").glob("*.txt")):
+        lines = [s for s in path.read_text(encoding="utf-8").splitlines() if 8 <= len(s) <= 60]
+        if open_limit:
+            lines = lines[:open_limit]
+        for sentence, tokens in zip(lines, maker.analyse(lines)):
+            words = maker.content_words(sentence, tokens)
+            if 2 <= len(words) <= 7:
+                typed = maker.vary(sentence, tokens, words) if maker.rng.random() < 0.3 else None
+                open_pairs.append(maker.pair(sentence, tokens, words, typed))
+        log.info("open corpora: %s -> %d pairs so far", path.name, len(open_pairs))
+
+    for name, pairs in (("dev", dev_pairs), ("train_cg", cg_pairs), ("train_open", open_pairs)):
+        with open(out_dir / f"{name}.jsonl", "w", encoding="utf-8") as f:
+            f.writelines(p.to_json() + "\n" for p in pairs)
+    return {"dev": len(dev_pairs), "train_cg": len(cg_pairs), "train_open": len(open_pairs)}
+
+
+def _styled_copies(maker: PairMaker, items: list, analysed: list) -> list[Pair]:
+    """For a third of the plain CommonGen items, one copy in 합니다체 or 해요체."""
+    converted, sources = [], []
+    for (concepts, sentence), tokens in zip(items, analysed):
+        if maker.rng.random() < 1 / 3 and detect_style(sentence) == "plain":
+            new = maker.convert_style(sentence, tokens, maker.rng.choice(["formal", "polite"]))
+            if new and all(c in new for c in concepts):
+                converted.append(new)
+                sources.append(concepts)
+    if not converted:
+        return []
+    return [maker.pair(s, t, c) for s, t, c in zip(converted, maker.analyse(converted), sources)]
+
+
+def read_pairs(path: Path) -> list[Pair]:
+    with open(path, encoding="utf-8") as f:
+        return [Pair(**json.loads(line)) for line in f]
