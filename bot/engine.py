@@ -1,0 +1,227 @@
+"""The composing engine: words in, sentences out, on onnxruntime (CPU) with a numpy beam search.
+
+One `Engine` is loaded once (it checks every file of exported/ against model.json first) and
+serves the CLI, the bot and the benchmarks through `compose`. The beam search is lexically
+constrained: a copy slot is used at most once, and the sentence may not end until every word is in
+it. A plain beam is tried first, since the constraint rarely binds on this model and a plain beam
+keeps its fluency; if no hypothesis can end, the search is repeated with the beam split into banks
+by how many words each hypothesis has used (dynamic beam allocation, Post & Vilar 2018). If even that
+fails the caller gets an error, never a sentence with a word missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import sentencepiece as spm
+
+from bot.realize import STYLES, realize, style_token
+from bot.tokens import BOS, EOS, PAD, UNK, encode_source, slot_base
+from bot.words import ComposeError, check_words, uses
+
+FORMAT_VERSION = 1
+PACKAGED_EXPORTED = Path(__file__).resolve().parent.parent / "exported"
+
+
+class ExportedModelError(RuntimeError):
+    """exported/ is missing a file, or a file does not match model.json."""
+
+
+class NoSentenceError(ComposeError):
+    """The beam could not build a sentence that uses every word."""
+
+
+@dataclass(frozen=True)
+class Composition:
+    sentence: str
+    score: float  # length-normalised log-probability under the model
+    ms: float  # wall time of the compose call that produced it
+
+
+@dataclass
+class _Hyp:
+    tokens: list[int]
+    logp: float
+    used: frozenset[int] = field(default_factory=frozenset)  # copy slots already written
+
+
+def find_exported(path: str | os.PathLike | None = None) -> Path:
+    """`path`, else $IEUM_EXPORTED, else the exported/ shipped beside the code."""
+    return Path(path or os.environ.get("IEUM_EXPORTED") or PACKAGED_EXPORTED)
+
+
+def load_card(exported: Path) -> dict:
+    """Read model.json and verify every file it names; raise ExportedModelError naming the file."""
+    card_path = exported / "model.json"
+    if not card_path.is_file():
+        raise ExportedModelError(f"{card_path}: missing — no exported model here (run `ieum-train export`)")
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise ExportedModelError(f"{card_path}: not valid JSON ({e})") from None
+    if card.get("format_version") != FORMAT_VERSION:
+        raise ExportedModelError(
+            f"{card_path}: format_version {card.get('format_version')!r}, this runtime reads {FORMAT_VERSION}")
+    for role, entry in card.get("files", {}).items():
+        path = exported / entry["path"]
+        if not path.is_file():
+            raise ExportedModelError(f"{path}: missing ({role} file named in model.json)")
+        if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+            raise ExportedModelError(f"{path}: sha256 does not match model.json — file changed or corrupt")
+    return card
+
+
+class Engine:
+    """Load exported/ once; `compose(words, n, style)` returns the n best sentences."""
+
+    def __init__(self, exported: str | os.PathLike | None = None, threads: int = 1, beam: int = 4,
+                 max_extra_tokens: int = 24) -> None:
+        self.dir = find_exported(exported)
+        self.card = load_card(self.dir)
+        files = self.card["files"]
+        self.sp = spm.SentencePieceProcessor(model_file=str(self.dir / files["tokenizer"]["path"]))
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+
+        def session(role: str) -> ort.InferenceSession:
+            return ort.InferenceSession(str(self.dir / files[role]["path"]), options,
+                                        providers=["CPUExecutionProvider"])
+
+        self.encoder, self.step = session("encoder"), session("step")
+        self.beam = beam
+        self.max_extra_tokens = max_extra_tokens
+        self.slot0 = slot_base(self.sp)
+        vocab = self.sp.get_piece_size()
+        self._banned = np.zeros(vocab, dtype=bool)
+        self._banned[[PAD, UNK, BOS] + [self.sp.piece_to_id(style_token(s)) for s in STYLES]] = True
+
+    # -- public ---------------------------------------------------------------------------------
+    def compose(self, words: list[str], n: int = 1, style: str | None = None,
+                beam: int | None = None) -> list[Composition]:
+        """The `n` best sentences using every word, best first; raises ComposeError subclasses."""
+        start = time.perf_counter()
+        words = check_words(list(words))
+        if style is not None and style not in STYLES:
+            raise ValueError(f"style must be one of {STYLES}")
+        width = max(beam or self.beam, n)
+        ids, slots = encode_source(self.sp, words, style or "plain")
+        finished = self._search(words, ids, slots, width, banks=False) or self._search(
+            words, ids, slots, width, banks=True)
+        if not finished:
+            raise NoSentenceError("모든 단어를 넣은 문장을 만들지 못했습니다. 단어를 바꾸거나 줄여서 다시 보내 주세요.",
+                                  "could not build a sentence that uses every word")
+        ms = (time.perf_counter() - start) * 1000
+        seen, out = set(), []
+        for score, sentence in sorted(finished, key=lambda f: -f[0]):
+            if sentence not in seen:
+                seen.add(sentence)
+                out.append(Composition(sentence, score, ms))
+        return out[:n]
+
+    @property
+    def parameters(self) -> int:
+        return int(self.card["parameters"])
+
+    @property
+    def precision(self) -> str:
+        return self.card.get("precision", "fp32")
+
+    # -- search ---------------------------------------------------------------------------------
+    def _search(self, words: list[str], ids: list[int], slots: list[int], width: int,
+                banks: bool) -> list[tuple[float, str]]:
+        enc, keys, h, c = self.encoder.run(None, {"src": np.array([ids], dtype=np.int64)})
+        enc_b = np.repeat(enc, width, 0)
+        keys_b = np.repeat(keys, width, 0)
+        slots_b = np.repeat(np.array([slots], dtype=np.int64), width, 0)
+        banned = self._banned.copy()
+        banned[self.slot0 + len(words) : self.slot0 + 12] = True
+        live = [_Hyp([BOS], 0.0)]
+        finished: list[tuple[float, str]] = []
+        for _ in range(len(ids) + self.max_extra_tokens):
+            b = len(live)
+            logp, h, c = self.step.run(None, {
+                "y": np.array([[hyp.tokens[-1]] for hyp in live], dtype=np.int64),
+                "h": h, "c": c, "enc": enc_b[:b], "keys": keys_b[:b], "slots": slots_b[:b]})
+            logp = np.where(banned, -np.inf, logp)
+            for row, hyp in zip(logp, live):
+                row[[self.slot0 + i for i in hyp.used]] = -np.inf
+                row[_repeated_trigram_ends(hyp.tokens)] = -np.inf
+            scores = logp + np.array([[hyp.logp] for hyp in live])
+            candidates = _top(scores, 2 * width)
+            next_live, sources = [], []
+            for row, token in candidates:
+                hyp, score = live[row], float(scores[row, token])
+                if token == EOS:
+                    sentence = self._ending(hyp, words)
+                    if sentence is not None:
+                        finished.append((score / _length_penalty(len(hyp.tokens)), sentence))
+                    continue
+                used = hyp.used | {token - self.slot0} if self._is_slot(token) else hyp.used
+                next_live.append(_Hyp(hyp.tokens + [token], score, used))
+                sources.append(row)
+            if banks:
+                order = _bank_order([len(x.used) for x in next_live])
+                next_live = [next_live[i] for i in order]
+                sources = [sources[i] for i in order]
+            next_live, sources = next_live[:width], sources[:width]
+            if len(finished) >= width or not next_live:
+                break
+            live = next_live
+            h, c = h[:, sources], c[:, sources]
+        return finished
+
+    def _is_slot(self, token: int) -> bool:
+        return self.slot0 <= token < self.slot0 + 12
+
+    def _ending(self, hyp: _Hyp, words: list[str]) -> str | None:
+        """The realised sentence if `hyp` may end here (every word used), else None."""
+        sentence = realize(self.sp.decode(hyp.tokens[1:]), words)
+        missing = [w for i, w in enumerate(words) if i not in hyp.used]
+        return sentence if all(uses(w, sentence) for w in missing) else None
+
+
+def _top(scores: np.ndarray, k: int) -> list[tuple[int, int]]:
+    """(row, token) of the k best finite scores, best first."""
+    flat = scores.ravel()
+    k = min(k, int(np.isfinite(flat).sum()))
+    if k == 0:
+        return []
+    idx = np.argpartition(-flat, k - 1)[:k]
+    idx = idx[np.argsort(-flat[idx])]
+    return [divmod(int(i), scores.shape[1]) for i in idx]
+
+
+def _repeated_trigram_ends(tokens: list[int]) -> list[int]:
+    """Tokens that would repeat a trigram already in `tokens` (stops 'a b c a b c' loops)."""
+    if len(tokens) < 3:
+        return []
+    last = tuple(tokens[-2:])
+    return [tokens[i + 2] for i in range(len(tokens) - 2) if tuple(tokens[i : i + 2]) == last]
+
+
+def _bank_order(used_counts: list[int]) -> list[int]:
+    """Candidates (already best-first) re-ordered round-robin over banks of equal word coverage,
+    the most-covering bank first, so hypotheses that use more words keep a place in the beam."""
+    banks: dict[int, list[int]] = {}
+    for i, count in enumerate(used_counts):
+        banks.setdefault(count, []).append(i)
+    queues = [banks[k] for k in sorted(banks, reverse=True)]
+    order = []
+    while any(queues):
+        for q in queues:
+            if q:
+                order.append(q.pop(0))
+    return order
+
+
+def _length_penalty(length: int, alpha: float = 0.8) -> float:
+    return ((5 + length) / 6) ** alpha

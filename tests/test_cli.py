@@ -1,0 +1,60 @@
+"""`ieum` as a user runs it: a real process, real exit codes, nothing on stderr but one line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from bot.words import uses
+
+
+def ieum(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_words_as_arguments():
+    r = ieum("백설공주", "동물들", "숲속", "이야기하다")
+    assert r.returncode == 0, r.stderr
+    sentence = r.stdout.strip()
+    assert all(uses(w, sentence) for w in ["백설공주", "동물들", "숲속", "이야기하다"]), sentence
+
+
+def test_one_quoted_argument_n_and_style():
+    r = ieum("백설공주, 동물들, 숲속, 이야기하다", "--n", "2", "--style", "polite")
+    lines = r.stdout.strip().split("\n")
+    assert r.returncode == 0 and len(lines) == 2
+    assert all(line.endswith("요.") for line in lines), lines
+
+
+def test_bad_input_exits_2_with_one_line_and_no_traceback():
+    for args in (["ㅋㅋ"], ["가" * 31], [", ".join(["사과"] * 13)], []):
+        r = ieum(*args)
+        assert r.returncode == 2, args
+        assert len(r.stderr.strip().split("\n")) == 1 and "Traceback" not in r.stderr
+        assert r.stdout == ""
+
+
+def test_batch_keeps_count_and_order_with_empty_lines_for_errors():
+    r = ieum("--batch", "-", "--n", "2", stdin="고양이, 생선, 먹다\nㅋㅋ\r\n\n백설공주 숲속 이야기하다\n")
+    assert r.returncode == 0
+    lines = r.stdout.split("\n")[:-1]
+    assert len(lines) == 4
+    assert lines[1] == "" and lines[2] == ""
+    assert all(len(lines[i].split("\t")) == 2 for i in (0, 3))
+    assert "line 2" in r.stderr and "line 3" in r.stderr
+
+
+def test_json_has_words_sentences_and_ms(tmp_path):
+    batch = tmp_path / "in.txt"
+    batch.write_text("고양이, 생선, 먹다\n" + "가" * 31 + "\n", encoding="utf-8")
+    r = ieum("--batch", str(batch), "--json")
+    rows = [json.loads(line) for line in r.stdout.strip().split("\n")]
+    assert rows[0]["words"] == ["고양이", "생선", "먹다"] and rows[0]["sentences"] and rows[0]["ms"] > 0
+    assert "error" in rows[1] and "ms" in rows[1]
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    r = ieum("--exported", str(tmp_path), "고양이")
+    assert r.returncode == 1 and "model.json" in r.stderr and "Traceback" not in r.stderr

@@ -1,0 +1,91 @@
+"""The composing engine on the committed exported model."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from bot.engine import Engine, ExportedModelError, find_exported
+from bot.realize import STYLES, detect_style
+from bot.words import InputError, uses
+
+SEED = ["백설공주", "동물들", "숲속", "이야기하다"]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_seed_example_in_each_style_uses_every_word(engine, style):
+    found = engine.compose(SEED, n=3, style=style)
+    assert 1 <= len(found) <= 3
+    for c in found:
+        assert all(uses(w, c.sentence) for w in SEED), c.sentence
+        assert c.sentence[-1] in ".?!" and c.ms > 0
+    assert detect_style(found[0].sentence) == style, found[0].sentence
+    assert [c.score for c in found] == sorted((c.score for c in found), reverse=True)
+
+
+def test_default_style_is_plain_like_the_data(engine):
+    assert detect_style(engine.compose(["고양이", "생선", "먹"])[0].sentence) == "plain"
+
+
+@pytest.mark.parametrize("words", [
+    ["피노키오", "제페토", "나무", "만들다"],
+    ["춘향이", "몽룡", "그네", "타다"],
+    ["뽀로로", "크롱", "눈싸움", "하다"],
+    ["쿠쿠루", "바닷가", "조개"],
+])
+def test_unseen_names_are_copied_whole(engine, words):
+    sentence = engine.compose(words)[0].sentence
+    assert all(uses(w, sentence) for w in words), sentence
+    assert words[0] in sentence
+
+
+def test_particles_agree_after_copied_words(engine):
+    for words in (["계피", "빵", "굽다"], ["바닷가", "걷다"], ["서울", "기차", "가다"], ["물", "컵", "마시다"]):
+        sentence = engine.compose(words)[0].sentence
+        for bad in ("계피이", "계피을", "바닷가을", "바닷가이", "서울으로", "물를", "물가 ", "컵를"):
+            assert bad not in sentence, sentence
+
+
+def test_inputs_are_checked(engine):
+    with pytest.raises(InputError):
+        engine.compose([])
+    with pytest.raises(InputError):
+        engine.compose(["ㅋㅋ"])
+
+
+@pytest.fixture
+def exported_copy(tmp_path):
+    folder = tmp_path / "exported"
+    shutil.copytree(find_exported(), folder)
+    return folder
+
+
+def test_tampered_file_is_refused_by_name(exported_copy):
+    step = exported_copy / json.loads((exported_copy / "model.json").read_text())["files"]["step"]["path"]
+    data = bytearray(step.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    step.write_bytes(bytes(data))
+    with pytest.raises(ExportedModelError, match=step.name + ".*sha256"):
+        Engine(exported_copy)
+
+
+def test_missing_file_and_wrong_version_are_refused(exported_copy, monkeypatch):
+    (exported_copy / "tokenizer.model").unlink()
+    with pytest.raises(ExportedModelError, match="tokenizer.model.*missing"):
+        Engine(exported_copy)
+    card = json.loads((exported_copy / "model.json").read_text())
+    (exported_copy / "model.json").write_text(json.dumps({**card, "format_version": 99}))
+    monkeypatch.setenv("IEUM_EXPORTED", str(exported_copy))
+    with pytest.raises(ExportedModelError, match="format_version"):
+        Engine()
+
+
+def test_model_card_describes_the_shipped_model(engine):
+    card = engine.card
+    assert isinstance(card["parameters"], int) and card["parameters"] <= 10_000_000
+    assert card["precision"] == "int8"
+    assert card["parity"]["max_abs_prob_diff"] < 1e-3
+    size = sum(p.stat().st_size for p in find_exported().iterdir() if p.is_file())
+    assert size < 25 * 2**20
