@@ -18,7 +18,7 @@ from tests.fixtures import write_data_dir
 from training.data import PairMaker, read_commongen
 
 TINY = ["--steps", "40", "--vocab-size", "400", "--emb", "32", "--enc-hidden", "32", "--dec-hidden", "48",
-        "--eval-every", "20", "--dev-size", "20", "--batch-size", "32"]
+        "--eval-every", "20", "--dev-size", "20", "--batch-size", "32", "--threads", "1"]
 
 
 @pytest.fixture(scope="module")

@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--emb", type=int, default=ComposerConfig.emb)
     p.add_argument("--enc-hidden", type=int, default=ComposerConfig.enc_hidden)
     p.add_argument("--dec-hidden", type=int, default=ComposerConfig.dec_hidden)
+    p.add_argument("--threads", type=int, default=TrainConfig.threads, help="torch threads (= cores)")
     p.add_argument("--split", choices=("test", "dev"), default="test", help="what evaluate decodes")
     p.add_argument("--beam", type=int, default=4)
     return p
@@ -48,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def train_config(args: argparse.Namespace) -> TrainConfig:
     model = ComposerConfig(emb=args.emb, enc_hidden=args.enc_hidden, dec_hidden=args.dec_hidden)
-    return TrainConfig(steps=args.steps, batch_size=args.batch_size, eval_every=args.eval_every,
+    return TrainConfig(steps=args.steps, batch_size=args.batch_size, eval_every=args.eval_every, threads=args.threads,
                        warmup=min(TrainConfig.warmup, max(1, args.steps // 10)), model=model)
 
 
@@ -117,7 +118,7 @@ def step_evaluate(args: argparse.Namespace) -> None:
         items = [(p.words, [p.sentence]) for p in read_pairs(args.run / "data" / "dev.jsonl")]
     results = {}
     for precision, folder in (("int8", args.exported), ("fp32", args.run / "fp32")):
-        engine = Engine(folder, threads=2, beam=args.beam)
+        engine = Engine(folder, threads=args.threads, beam=args.beam)
         predictions = []
         for concepts, _ in items:
             try:

@@ -138,3 +138,30 @@ def score(predictions: list[str], references: list[list[str]], concepts: list[li
     out["empty"] = sum(not p.strip() for p in predictions)
     out["items"] = len(predictions)
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Score a predictions file (one sentence per line, test order), e.g. the output of
+    `ieum --batch`: python -m training.evaluate PREDICTIONS [--data ../shared/data]."""
+    import argparse
+    import json
+    from pathlib import Path
+
+    from bot.words import uses
+    from training.data import read_commongen
+
+    p = argparse.ArgumentParser(prog="python -m training.evaluate", description=main.__doc__)
+    p.add_argument("predictions", type=Path)
+    p.add_argument("--data", type=Path, default=Path(__file__).resolve().parent.parent.parent / "shared" / "data")
+    args = p.parse_args(argv)
+    items = read_commongen(args.data / "korean_commongen" / "test.txt")
+    lines = args.predictions.read_text(encoding="utf-8").split("\n")[: len(items)]
+    predictions = [line.split("\t")[0] for line in lines]
+    result = score(predictions, [r for _, r in items], [c for c, _ in items])
+    result["every_word_used"] = sum(all(uses(w, p) for w in c) for p, (c, _) in zip(predictions, items))
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
