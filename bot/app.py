@@ -261,9 +261,10 @@ async def set_commands(app: Application) -> None:
 
 def build_application(token: str, engine: Engine, *, base_url: str | None = None,
                       store: str | Path = ".ieum/settings.sqlite3", workers: int = 2,
-                      concurrent_updates: int = 64) -> Application:
+                      concurrent_updates: int = 64, max_rate: float = 30) -> Application:
+    """The whole bot; `max_rate` caps sends per second overall (Telegram's flood limit; 0 = off)."""
     builder = (Application.builder().token(token)
-               .rate_limiter(RetryingRateLimiter(max_retries=3))
+               .rate_limiter(RetryingRateLimiter(max_retries=3, overall_max_rate=max_rate))
                .persistence(SQLitePersistence(store))
                .arbitrary_callback_data(4096)
                .concurrent_updates(concurrent_updates)
@@ -320,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=2, help="compositions at once")
     p.add_argument("--store", default=os.environ.get("IEUM_STORE", ".ieum/settings.sqlite3"),
                    help="SQLite file for user settings")
+    p.add_argument("--max-rate", type=float, default=30,
+                   help="sends per second overall (Telegram allows about 30; 0 = no limit, for load tests)")
     p.add_argument("--style", choices=STYLES, default=DEFAULT_STYLE, help="terminal chat: speech level")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -334,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
         print(NO_TOKEN, file=sys.stderr)
         run_chat(engine, sys.stdin, sys.stdout, style=args.style)
         return 0
-    app = build_application(token, engine, base_url=args.base_url, store=args.store, workers=args.workers)
+    app = build_application(token, engine, base_url=args.base_url, store=args.store, workers=args.workers,
+                            max_rate=args.max_rate)
     if args.webhook_url:
         app.run_webhook(listen=args.listen, port=args.port, url_path="telegram", secret_token=args.secret_token,
                         webhook_url=args.webhook_url.rstrip("/") + "/telegram", allowed_updates=Update.ALL_TYPES)
