@@ -2,11 +2,12 @@
 
 One `Engine` is loaded once (it checks every file of exported/ against model.json first) and
 serves the CLI, the bot and the benchmarks through `compose`. The beam search is lexically
-constrained: a copy slot is used at most once, and the sentence may not end until every word is in
-it. A plain beam is tried first, since the constraint rarely binds on this model and a plain beam
-keeps its fluency; if no hypothesis can end, the search is repeated with the beam split into banks
-by how many words each hypothesis has used (dynamic beam allocation, Post & Vilar 2018). If even that
-fails the caller gets an error, never a sentence with a word missing.
+constrained: a copy slot is used at most once, and the sentence may neither close (. ? !) nor end
+until every word is in it. A plain beam is tried first, since the constraint rarely binds on this
+model and a plain beam keeps its fluency; if no hypothesis can end, the search is repeated with the
+beam split into banks by how many words each hypothesis has used (dynamic beam allocation, Post &
+Vilar 2018), then with a beam four times wider. If even that fails the caller gets an error, never
+a sentence with a word missing.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ class Engine:
     """Load exported/ once; `compose(words, n, style)` returns the n best sentences."""
 
     def __init__(self, exported: str | os.PathLike | None = None, threads: int = 1, beam: int = 4,
-                 max_extra_tokens: int = 24) -> None:
+                 length_alpha: float = 0.8, max_extra_tokens: int = 24) -> None:
         self.dir = find_exported(exported)
         self.card = load_card(self.dir)
         files = self.card["files"]
@@ -98,11 +99,15 @@ class Engine:
 
         self.encoder, self.step = session("encoder"), session("step")
         self.beam = beam
+        self.length_alpha = length_alpha  # GNMT length penalty ((5 + len) / 6) ** alpha
         self.max_extra_tokens = max_extra_tokens
         self.slot0 = slot_base(self.sp)
         vocab = self.sp.get_piece_size()
         self._banned = np.zeros(vocab, dtype=bool)
         self._banned[[PAD, UNK, BOS] + [self.sp.piece_to_id(style_token(s)) for s in STYLES]] = True
+        # pieces that end a sentence: not allowed until every word is in it
+        self._closers = frozenset(i for i in range(vocab) if any(
+            ch in self.sp.id_to_piece(i) for ch in ".?!") or self.sp.id_to_piece(i) in ("<0x2E>", "<0x3F>", "<0x21>"))
 
     # -- public ---------------------------------------------------------------------------------
     def compose(self, words: list[str], n: int = 1, style: str | None = None,
@@ -114,8 +119,10 @@ class Engine:
             raise ValueError(f"style must be one of {STYLES}")
         width = max(beam or self.beam, n)
         ids, slots = encode_source(self.sp, words, style or "plain")
-        finished = self._search(words, ids, slots, width, banks=False) or self._search(
-            words, ids, slots, width, banks=True)
+        for tries_width, banks in ((width, False), (width, True), (4 * width, True)):
+            finished = self._search(words, ids, slots, tries_width, banks)
+            if finished:
+                break
         if not finished:
             raise NoSentenceError("모든 단어를 넣은 문장을 만들지 못했습니다. 단어를 바꾸거나 줄여서 다시 보내 주세요.",
                                   "could not build a sentence that uses every word")
@@ -156,14 +163,17 @@ class Engine:
                 row[[self.slot0 + i for i in hyp.used]] = -np.inf
                 row[_repeated_trigram_ends(hyp.tokens)] = -np.inf
             scores = logp + np.array([[hyp.logp] for hyp in live])
-            candidates = _top(scores, 2 * width)
+            ending: dict[int, str | None] = {}  # row -> its sentence if every word is in it
             next_live, sources = [], []
-            for row, token in candidates:
+            for row, token in _top(scores, 3 * width):
                 hyp, score = live[row], float(scores[row, token])
+                if token == EOS or token in self._closers:
+                    if row not in ending:
+                        ending[row] = self._ending(hyp, words)
+                    if ending[row] is None:
+                        continue
                 if token == EOS:
-                    sentence = self._ending(hyp, words)
-                    if sentence is not None:
-                        finished.append((score / _length_penalty(len(hyp.tokens)), sentence))
+                    finished.append((score / ((5 + len(hyp.tokens)) / 6) ** self.length_alpha, ending[row]))
                     continue
                 used = hyp.used | {token - self.slot0} if self._is_slot(token) else hyp.used
                 next_live.append(_Hyp(hyp.tokens + [token], score, used))
@@ -221,7 +231,3 @@ def _bank_order(used_counts: list[int]) -> list[int]:
             if q:
                 order.append(q.pop(0))
     return order
-
-
-def _length_penalty(length: int, alpha: float = 0.8) -> float:
-    return ((5 + length) / 6) ** alpha
