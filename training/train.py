@@ -16,6 +16,7 @@ from pathlib import Path
 
 import sentencepiece as spm
 import torch
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm import tqdm
 
 from bot.realize import compact
@@ -37,6 +38,8 @@ class TrainConfig:
     clip: float = 1.0
     eval_every: int = 500  # steps between dev-loss checks
     checkpoint_seconds: float = 180.0
+    reshuffle: bool = True  # a fresh word order (slots renumbered) each time a pair is drawn
+    ema_decay: float = 0.999  # evaluate and ship an exponential moving average of the weights; 0 = off
     threads: int = 2  # torch.set_num_threads
     seed: int = 0
     model: ComposerConfig = field(default_factory=ComposerConfig)
@@ -71,6 +74,24 @@ def collate(batch: list[Example]) -> tuple[torch.Tensor, ...]:
     return src, slots, tgt_in, tgt_out
 
 
+def reorder(example: Example, slot0: int, rng: random.Random) -> Example:
+    """The same pair with its words in a new random order, copy slots renumbered to match."""
+    src, slots, tgt = example
+    n = max(slots) + 1
+    groups: list[list[int]] = [[] for _ in range(n)]
+    for token, slot in zip(src[1:], slots[1:]):
+        groups[slot].append(token)
+    order = list(range(n))  # new position j shows old word order[j]
+    rng.shuffle(order)
+    new_src, new_slots = src[:1], slots[:1]
+    for j, old in enumerate(order):
+        new_src = new_src + [slot0 + j] + groups[old][1:]
+        new_slots = new_slots + [j] * len(groups[old])
+    position = {old: j for j, old in enumerate(order)}
+    new_tgt = [slot0 + position[t - slot0] if slot0 <= t < slot0 + n else t for t in tgt]
+    return new_src, new_slots, new_tgt
+
+
 class Batches:
     """Endless length-bucketed batches, from CommonGen alone or mixed with the open corpora."""
 
@@ -85,6 +106,8 @@ class Batches:
             k = int(n * self.cfg.open_share) if mixing and self.extra else 0
             pool = self.rng.sample(self.extra, min(k, len(self.extra))) + [
                 self.rng.choice(self.cg) for _ in range(n - k)]
+            if self.cfg.reshuffle:
+                pool = [reorder(e, self.cfg.model.slot_base, self.rng) for e in pool]
             pool.sort(key=lambda e: (len(e[2]), len(e[0])))
             self.queue = [pool[i : i + self.cfg.batch_size] for i in range(0, len(pool), self.cfg.batch_size)]
             self.rng.shuffle(self.queue)
@@ -93,6 +116,7 @@ class Batches:
 
 @torch.no_grad()
 def dev_loss(model: Composer, dev: list[Example], batch_size: int = 128) -> float:
+    was_training = model.training
     model.eval()
     total, count = 0.0, 0
     for i in range(0, len(dev), batch_size):
@@ -100,7 +124,7 @@ def dev_loss(model: Composer, dev: list[Example], batch_size: int = 128) -> floa
         _, loss = model(*batch)
         total += loss.item() * len(batch[0])
         count += len(batch[0])
-    model.train()
+    model.train(was_training)
     return total / max(count, 1)
 
 
@@ -117,6 +141,8 @@ def train(data_dir: Path, tokenizer: Path, run_dir: Path, cfg: TrainConfig) -> P
     log.info("train: %d CommonGen + %d open pairs, %d dev", len(cg), len(extra), len(dev))
 
     model = Composer(cfg.model)
+    ema = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(cfg.ema_decay)) if cfg.ema_decay else None
+    shipped = ema.module if ema else model  # what dev loss judges and best.pt keeps
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / cfg.warmup) * max(0.05, 1 - s / cfg.steps))
@@ -126,6 +152,8 @@ def train(data_dir: Path, tokenizer: Path, run_dir: Path, cfg: TrainConfig) -> P
     if ckpt.exists():
         state = torch.load(ckpt, weights_only=False)
         model.load_state_dict(state["model"])
+        if ema:
+            ema.load_state_dict(state["ema"])
         opt.load_state_dict(state["opt"])
         sched.load_state_dict(state["sched"])
         step, best_loss, history = state["step"], state["best_loss"], state["history"]
@@ -135,7 +163,8 @@ def train(data_dir: Path, tokenizer: Path, run_dir: Path, cfg: TrainConfig) -> P
     batches.rng.seed(cfg.seed + step)
 
     def save(path: Path) -> None:
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
+        torch.save({"model": model.state_dict(), "ema": ema.state_dict() if ema else None,
+                    "opt": opt.state_dict(), "sched": sched.state_dict(),
                     "step": step, "best_loss": best_loss, "history": history,
                     "config": asdict(cfg)}, path.with_suffix(".tmp"))
         path.with_suffix(".tmp").replace(path)
@@ -151,18 +180,20 @@ def train(data_dir: Path, tokenizer: Path, run_dir: Path, cfg: TrainConfig) -> P
         torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
         opt.step()
         sched.step()
+        if ema:
+            ema.update_parameters(model)
         step += 1
         running.append(loss.item())
         bar.update(1)
         if step % cfg.eval_every == 0 or step == cfg.steps:
-            d = dev_loss(model, dev)
+            d = dev_loss(shipped, dev)
             history.append({"step": step, "train": sum(running) / len(running), "dev": d,
                             "time": time.time()})
             running = []
             log.info("step %d train %.3f dev %.3f", step, history[-1]["train"], d)
             if d < best_loss:
                 best_loss = d
-                torch.save({"model": model.state_dict(), "config": asdict(cfg), "step": step,
+                torch.save({"model": shipped.state_dict(), "config": asdict(cfg), "step": step,
                             "dev_loss": d}, best)
         if time.time() - last_save > cfg.checkpoint_seconds or step == cfg.steps:
             save(ckpt)
