@@ -23,7 +23,8 @@ import numpy as np
 import onnxruntime as ort
 import sentencepiece as spm
 
-from bot.realize import STYLES, realize, style_token
+from bot.realize import STYLES, detect_style, realize, style_token
+from bot.restyle import restyle
 from bot.tokens import BOS, EOS, PAD, UNK, encode_source, slot_base
 from bot.words import ComposeError, check_words, uses
 
@@ -126,6 +127,8 @@ class Engine:
         if not finished:
             raise NoSentenceError("모든 단어를 넣은 문장을 만들지 못했습니다. 단어를 바꾸거나 줄여서 다시 보내 주세요.",
                                   "could not build a sentence that uses every word")
+        if style in ("formal", "polite"):
+            finished = [(score, self._in_style(sentence, words, style)) for score, sentence in finished]
         ms = (time.perf_counter() - start) * 1000
         seen, out = set(), []
         for score, sentence in sorted(finished, key=lambda f: -f[0]):
@@ -188,6 +191,15 @@ class Engine:
             live = next_live
             h, c = h[:, sources], c[:, sources]
         return finished
+
+    @staticmethod
+    def _in_style(sentence: str, words: list[str], style: str) -> str:
+        """The sentence in the asked level: as the model wrote it, or with its plain ending
+        rewritten (a word copied as written, such as 본다, can pin the model to 한다체)."""
+        if detect_style(sentence) == style:
+            return sentence
+        converted = restyle(sentence, style)
+        return converted if converted and all(uses(w, converted) for w in words) else sentence
 
     def _is_slot(self, token: int) -> bool:
         return self.slot0 <= token < self.slot0 + 12
