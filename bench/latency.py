@@ -63,7 +63,7 @@ def make_engine(backend: str, run: Path, threads: int) -> Engine:
         from training.train import load_model
 
         torch.set_num_threads(threads)
-        model = load_model(run / "best.pt")
+        model = load_model(run / "model.pt")
         engine.encoder = TorchSession(EncoderGraph(model), ENCODER_INPUTS)
         engine.step = TorchSession(StepGraph(model), STEP_INPUTS)
     return engine
@@ -110,7 +110,7 @@ def outside(count: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="ieum-bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--run", type=Path, default=Path("runs/main"), help="training run with fp32/ and best.pt")
+    p.add_argument("--run", type=Path, default=Path("runs/main"), help="training run with fp32/ and model.pt")
     p.add_argument("--count", type=int, default=400)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--worker", nargs=3, metavar=("BACKEND", "THREADS", "BEAM"), help=argparse.SUPPRESS)
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             import torch  # noqa: F401
 
-            if (args.run / "best.pt").is_file():
+            if (args.run / "model.pt").is_file():
                 backends.append("torch-eager")
         except ImportError:
             pass

@@ -76,8 +76,8 @@ def step_train(args: argparse.Namespace) -> None:
     from training.train import train
 
     start = time.time()
-    best = train(args.run / "data", args.run / "spm.model", args.run, train_config(args))
-    log.info("train: best checkpoint %s (%.1f min this call)", best, (time.time() - start) / 60)
+    final = train(args.run / "data", args.run / "spm.model", args.run, train_config(args))
+    log.info("train: wrote %s (%.1f min this call)", final, (time.time() - start) / 60)
 
 
 def step_export(args: argparse.Namespace) -> None:
@@ -88,7 +88,7 @@ def step_export(args: argparse.Namespace) -> None:
     from training.export import export
     from training.train import load_model
 
-    model = load_model(args.run / "best.pt")
+    model = load_model(args.run / "model.pt")
     sp = spm.SentencePieceProcessor(model_file=str(args.run / "spm.model"))
     dev = read_pairs(args.run / "data" / "dev.jsonl")[:100]
     history = json.loads((args.run / "history.json").read_text()) if (args.run / "history.json").exists() else []
@@ -98,7 +98,7 @@ def step_export(args: argparse.Namespace) -> None:
                         "particle units realised by rule",
         "data": {"korean_commongen_train": "Seo et al., Findings of NAACL 2022 (AI-Hub terms; not redistributed)",
                  "open_corpora": OPEN_SOURCES, "dev": f"{args.dev_size} items held out of train"},
-        "training": {**{k: v for k, v in torch.load(args.run / "best.pt")["config"].items() if k != "model"},
+        "training": {**{k: v for k, v in torch.load(args.run / "model.pt")["config"].items() if k != "model"},
                      "minutes": round((history[-1]["time"] - history[0]["time"]) / 60, 1) if len(history) > 1 else None,
                      "final_dev_loss": history[-1]["dev"] if history else None},
     }

@@ -2,7 +2,8 @@
 
 First the open corpora are mixed in (general Korean), then the run settles on Korean CommonGen
 (the task's own style). The learning rate warms up and decays linearly; a checkpoint is written
-every few minutes and the run resumes from it; the best dev loss is kept and a curve is drawn.
+every few minutes and the run resumes from it. The final weights (their moving average) ship: in
+run 1 they beat the lowest-dev-loss checkpoint on dev BLEU-4 (25.16 vs 24.85). A curve is drawn.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def dev_loss(model: Composer, dev: list[Example], batch_size: int = 128) -> floa
 
 
 def train(data_dir: Path, tokenizer: Path, run_dir: Path, cfg: TrainConfig) -> Path:
-    """Train (or resume) in `run_dir`; return the path of the best checkpoint."""
+    """Train (or resume) in `run_dir`; return the path of the final model (`model.pt`)."""
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -142,13 +143,13 @@ def train(data_dir: Path, tokenizer: Path, run_dir: Path, cfg: TrainConfig) -> P
 
     model = Composer(cfg.model)
     ema = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(cfg.ema_decay)) if cfg.ema_decay else None
-    shipped = ema.module if ema else model  # what dev loss judges and best.pt keeps
+    shipped = ema.module if ema else model  # what dev loss judges and model.pt keeps
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / cfg.warmup) * max(0.05, 1 - s / cfg.steps))
-    ckpt, best = run_dir / "checkpoint.pt", run_dir / "best.pt"
+    ckpt, final = run_dir / "checkpoint.pt", run_dir / "model.pt"
     history: list[dict] = []
-    step, best_loss = 0, float("inf")
+    step = 0
     if ckpt.exists():
         state = torch.load(ckpt, weights_only=False)
         model.load_state_dict(state["model"])
@@ -156,7 +157,7 @@ def train(data_dir: Path, tokenizer: Path, run_dir: Path, cfg: TrainConfig) -> P
             ema.load_state_dict(state["ema"])
         opt.load_state_dict(state["opt"])
         sched.load_state_dict(state["sched"])
-        step, best_loss, history = state["step"], state["best_loss"], state["history"]
+        step, history = state["step"], state["history"]
         log.info("resumed at step %d", step)
     log.info("model: %d parameters, config %s", model.num_parameters(), cfg.model)
     batches = Batches(cg, extra, cfg)
@@ -165,7 +166,7 @@ def train(data_dir: Path, tokenizer: Path, run_dir: Path, cfg: TrainConfig) -> P
     def save(path: Path) -> None:
         torch.save({"model": model.state_dict(), "ema": ema.state_dict() if ema else None,
                     "opt": opt.state_dict(), "sched": sched.state_dict(),
-                    "step": step, "best_loss": best_loss, "history": history,
+                    "step": step, "history": history,
                     "config": asdict(cfg)}, path.with_suffix(".tmp"))
         path.with_suffix(".tmp").replace(path)
 
@@ -191,17 +192,14 @@ def train(data_dir: Path, tokenizer: Path, run_dir: Path, cfg: TrainConfig) -> P
                             "time": time.time()})
             running = []
             log.info("step %d train %.3f dev %.3f", step, history[-1]["train"], d)
-            if d < best_loss:
-                best_loss = d
-                torch.save({"model": shipped.state_dict(), "config": asdict(cfg), "step": step,
-                            "dev_loss": d}, best)
         if time.time() - last_save > cfg.checkpoint_seconds or step == cfg.steps:
             save(ckpt)
             last_save = time.time()
     bar.close()
+    torch.save({"model": shipped.state_dict(), "config": asdict(cfg), "step": step}, final)
     plot_curve(history, run_dir / "training_curve.png")
     (run_dir / "history.json").write_text(json.dumps(history, indent=1))
-    return best
+    return final
 
 
 def plot_curve(history: list[dict], path: Path) -> None:
