@@ -23,7 +23,7 @@ import numpy as np
 import onnxruntime as ort
 import sentencepiece as spm
 
-from bot.realize import STYLES, detect_style, realize, style_token
+from bot.realize import MAX_WORDS, STYLES, detect_style, realize, style_token
 from bot.restyle import restyle
 from bot.tokens import BOS, EOS, PAD, UNK, encode_source, slot_base
 from bot.words import ComposeError, check_words, uses
@@ -153,7 +153,7 @@ class Engine:
         keys_b = np.repeat(keys, width, 0)
         slots_b = np.repeat(np.array([slots], dtype=np.int64), width, 0)
         banned = self._banned.copy()
-        banned[self.slot0 + len(words) : self.slot0 + 12] = True
+        banned[self.slot0 + len(words) : self.slot0 + MAX_WORDS] = True
         live = [_Hyp([BOS], 0.0)]
         finished: list[tuple[float, str]] = []
         for _ in range(len(ids) + self.max_extra_tokens):
@@ -202,7 +202,7 @@ class Engine:
         return converted if converted and all(uses(w, converted) for w in words) else sentence
 
     def _is_slot(self, token: int) -> bool:
-        return self.slot0 <= token < self.slot0 + 12
+        return self.slot0 <= token < self.slot0 + MAX_WORDS
 
     def _ending(self, hyp: _Hyp, words: list[str]) -> str | None:
         """The realised sentence if `hyp` may end here (every word used), else None."""
