@@ -109,7 +109,7 @@ class RetryingRateLimiter(AIORateLimiter):
         raise AssertionError("unreachable")
 
 
-class Composer:
+class EnginePool:
     """The engine behind a small thread pool: composing never blocks the event loop, and at most
     `workers` sentences are composed at once."""
 
@@ -272,7 +272,7 @@ def build_application(token: str, engine: Engine, *, base_url: str | None = None
     if base_url:
         builder = builder.base_url(base_url)
     app = builder.build()
-    app.bot_data["composer"] = Composer(engine, workers)
+    app.bot_data["composer"] = EnginePool(engine, workers)
     app.add_handlers([
         CommandHandler("start", start),
         CommandHandler("help", help_command),
