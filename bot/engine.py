@@ -168,7 +168,10 @@ class Engine:
             scores = logp + np.array([[hyp.logp] for hyp in live])
             ending: dict[int, str | None] = {}  # row -> its sentence if every word is in it
             next_live, sources = [], []
-            for row, token in _top(scores, 3 * width):
+            # enough candidates that refused closings cannot starve the beam
+            for row, token in _top(scores, width * (len(self._closers) + 4)):
+                if len(next_live) == 2 * width:
+                    break
                 hyp, score = live[row], float(scores[row, token])
                 if token == EOS or token in self._closers:
                     if row not in ending:

@@ -79,11 +79,18 @@ def check_words(words: list[str]) -> list[str]:
 
 
 def uses(word: str, sentence: str) -> bool:
-    """Does `sentence` contain `word`: as written, without a trailing particle, or, for a verb
+    """Does `sentence` contain `word`: as written (spacing aside), without a trailing particle, or, for a verb
     (dictionary form or inflected), its stem with the last syllable conjugated (이야기하다 → 이야기했)."""
-    return any(form in sentence for form in _literal_forms(word)) or bool(
+    return any(form in sentence or _spaced(form).search(sentence) for form in _literal_forms(word)) or bool(
         (pattern := _stem_pattern(word)) and pattern.search(sentence)
     )
+
+
+@lru_cache(maxsize=4096)
+def _spaced(form: str) -> re.Pattern[str]:
+    """The form with other spacing, starting a word: 접시위 in "접시 위에" (as mecab's coverage sees it)."""
+    chars = [re.escape(c) for c in form.replace(" ", "")]
+    return re.compile(r"(?:^|(?<=\s))" + r"\s?".join(chars))
 
 
 @lru_cache(maxsize=4096)

@@ -56,6 +56,9 @@ def test_limits_are_inclusive():
     ("쳤", "공을 쳤다.", True),
     ("바다", "하늘이 파랗다.", False),
     ("백설공주", "백설주가 있다.", False),
+    ("접시위", "바나나가 접시 위에 있다.", True),
+    ("빨간 모자", "빨간모자가 숲에 간다.", True),
+    ("가방", "그가 방에 있다.", False),
 ])
 def test_uses(word, sentence, used):
     assert uses(word, sentence) is used
