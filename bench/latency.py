@@ -9,10 +9,10 @@ load time and peak memory are its own.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -92,7 +92,16 @@ def worker(backend: str, run: Path, threads: int, beam: int, count: int, repeats
     q = statistics.quantiles(per_item, n=20)
     return {"backend": backend, "threads": threads, "beam": beam, "p50_ms": statistics.median(per_item),
             "p95_ms": q[18], "per_s": 1000 * count / sum(per_item), "load_s": load_s,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_rss_mb": peak_rss_mb()}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss it does not carry over the
+    parent's peak through fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def outside(count: int) -> dict:
@@ -122,13 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     backends = ["onnxruntime-int8"]
     if (args.run / "fp32" / "model.json").is_file():
         backends.append("onnxruntime-fp32")
-        try:
-            import torch  # noqa: F401
-
-            if (args.run / "model.pt").is_file():
-                backends.append("torch-eager")
-        except ImportError:
-            pass
+        if importlib.util.find_spec("torch") and (args.run / "model.pt").is_file():
+            backends.append("torch-eager")
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"python {platform.python_version()}; {args.count} inputs, median of {args.repeats} passes")
     print(f"{'backend':18}{'threads':>8}{'search':>8}{'p50 ms':>9}{'p95 ms':>9}{'sent/s':>9}"

@@ -1,5 +1,6 @@
 """The bot under load: many chats send word lists at once through the fake Bot API server to a
 real `ieum-bot` process; reports replies per second, latency from update to reply, lost replies.
+The word lists are the official test concept sets (IEUM_DATA_DIR), else a small built-in list.
 
     python -m bench.load --chats 100 --messages 20 [--faults]
 """
@@ -17,9 +18,7 @@ import tempfile
 import time
 
 from bench.fake_telegram import FakeTelegram
-
-INPUTS = ["고양이, 생선, 먹다", "백설공주, 동물들, 숲속, 이야기하다", "아이, 공원, 공, 차다",
-          "할머니, 시장, 사과, 사다", "남자, 자전거, 타다", "강아지, 눈, 뛰어놀다"]
+from bench.latency import load_inputs
 
 
 async def run(chats: int, messages: int, max_rate: float, faults: bool) -> dict:
@@ -34,12 +33,13 @@ async def run(chats: int, messages: int, max_rate: float, faults: bool) -> dict:
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             await telegram.wait_for(lambda t: t.sent("setMyCommands"), timeout=60)
+            inputs = [", ".join(words) for words in load_inputs(chats * messages)]
             pushed: dict[int, list[float]] = {}
             start = time.monotonic()
             for k in range(messages):
                 for chat in range(1, chats + 1):
                     pushed.setdefault(chat, []).append(time.monotonic())
-                    telegram.push_message(chat, INPUTS[(chat + k) % len(INPUTS)])
+                    telegram.push_message(chat, inputs[k * chats + chat - 1])
             total = chats * messages
             try:
                 await telegram.wait_for(lambda t: len(t.sent("sendMessage")) >= total, timeout=600)

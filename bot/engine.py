@@ -154,6 +154,7 @@ class Engine:
         slots_b = np.repeat(np.array([slots], dtype=np.int64), width, 0)
         banned = self._banned.copy()
         banned[self.slot0 + len(words) : self.slot0 + MAX_WORDS] = True
+        banned = np.flatnonzero(banned)
         live = [_Hyp([BOS], 0.0)]
         finished: list[tuple[float, str]] = []
         for _ in range(len(ids) + self.max_extra_tokens):
@@ -161,7 +162,7 @@ class Engine:
             logp, h, c = self.step.run(None, {
                 "y": np.array([[hyp.tokens[-1]] for hyp in live], dtype=np.int64),
                 "h": h, "c": c, "enc": enc_b[:b], "keys": keys_b[:b], "slots": slots_b[:b]})
-            logp = np.where(banned, -np.inf, logp)
+            logp[:, banned] = -np.inf
             for row, hyp in zip(logp, live):
                 row[[self.slot0 + i for i in hyp.used]] = -np.inf
                 row[_repeated_trigram_ends(hyp.tokens)] = -np.inf
@@ -217,12 +218,11 @@ class Engine:
 def _top(scores: np.ndarray, k: int) -> list[tuple[int, int]]:
     """(row, token) of the k best finite scores, best first."""
     flat = scores.ravel()
-    k = min(k, int(np.isfinite(flat).sum()))
-    if k == 0:
-        return []
-    idx = np.argpartition(-flat, k - 1)[:k]
+    k = min(k, flat.size)
+    idx = np.argpartition(flat, flat.size - k)[flat.size - k :]
     idx = idx[np.argsort(-flat[idx])]
-    return [divmod(int(i), scores.shape[1]) for i in idx]
+    rows, tokens = np.divmod(idx[np.isfinite(flat[idx])], scores.shape[1])
+    return list(zip(rows.tolist(), tokens.tolist()))
 
 
 def _repeated_trigram_ends(tokens: list[int]) -> list[int]:

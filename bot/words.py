@@ -103,8 +103,9 @@ def _literal_forms(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-# vowel index -> vowels a conjugated one-syllable stem may show (보→봐/봤, 가→갔, 주→줘, 하→해)
-_CONTRACTIONS = {0: {1}, 2: {1}, 4: {5}, 8: {9, 10}, 13: {14}, 18: {4}, 20: {6, 4}}
+# vowel index -> the vowels its syllable may show when conjugated (하→해, 보→봐, 주→줘, 쓰→써,
+# 아프→아파, 다니→다녀, 되→돼)
+_CONTRACTIONS = {0: {1}, 8: {9, 10}, 13: {14}, 18: {0, 4}, 20: {6}, 11: {10}}
 
 
 @lru_cache(maxsize=4096)
@@ -115,8 +116,7 @@ def _stem_pattern(word: str) -> re.Pattern[str] | None:
     prefix, last = stem[:-1], ord(stem[-1]) - 0xAC00
     initial, vowel = divmod(last // 28, 21)
     vowels = {vowel} | _CONTRACTIONS.get(vowel, set())
-    if prefix:  # a longer stem: its body as written, then any syllable with the same onset
-        first = 0xAC00 + (initial * 21) * 28
-        return re.compile(re.escape(prefix) + f"[{chr(first)}-{chr(first + 21 * 28 - 1)}]")
-    syllables = "".join(chr(0xAC00 + (initial * 21 + v) * 28 + f) for v in vowels for f in range(28))
-    return re.compile(f"[{syllables}]")
+    # the stem's body as written, then its last syllable with the same onset and vowel (or its
+    # contraction), any final: 이야기하 → 이야기했, 놀 → 논/놉, but not 뛰어놀 → 뛰어나
+    syllables = "".join(chr(0xAC00 + (initial * 21 + v) * 28 + f) for v in sorted(vowels) for f in range(28))
+    return re.compile(re.escape(prefix) + f"[{syllables}]")
