@@ -101,7 +101,7 @@ class FakeTelegram:
         return [c for c in self.calls if c.method == method
                 and (chat_id is None or c.params.get("chat_id") == chat_id)]
 
-    async def wait_for(self, predicate, timeout: float = 20.0) -> None:  # noqa: ANN001
+    async def wait_for(self, predicate, timeout: float = 20.0) -> None:
         """Wait until `predicate(self)` holds; raise TimeoutError after `timeout` seconds."""
         async def until() -> None:
             async with self._changed:

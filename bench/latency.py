@@ -41,12 +41,12 @@ def load_inputs(count: int) -> list[list[str]]:
 class TorchSession:
     """A torch module behind onnxruntime's `run(None, feeds)` call, so the engine's search runs on it."""
 
-    def __init__(self, module, names: list[str]) -> None:  # noqa: ANN001
+    def __init__(self, module, names: list[str]) -> None:
         import torch
 
         self.torch, self.module, self.names = torch, module.eval(), names
 
-    def run(self, _outputs, feeds: dict):  # noqa: ANN001
+    def run(self, _outputs, feeds: dict):
         with self.torch.inference_mode():
             out = self.module(*(self.torch.from_numpy(feeds[n]) for n in self.names))
         return [t.numpy() for t in out]

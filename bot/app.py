@@ -94,8 +94,9 @@ class RetryingRateLimiter(AIORateLimiter):
         self.network_retries = network_retries
         self.backoff = backoff
 
-    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # noqa: ANN001
-        for attempt in range(self.network_retries + 1):
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+        attempt = 0
+        while True:
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
             except BadRequest:
@@ -104,9 +105,9 @@ class RetryingRateLimiter(AIORateLimiter):
                 if attempt == self.network_retries:
                     raise
                 delay = self.backoff * 2**attempt
-                log.warning("%s failed (%s); retry %d in %.1fs", endpoint, e, attempt + 1, delay)
+                attempt += 1
+                log.warning("%s failed (%s); retry %d in %.1fs", endpoint, e, attempt, delay)
                 await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
 
 
 class EnginePool:
