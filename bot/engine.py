@@ -120,8 +120,9 @@ class Engine:
             raise ValueError(f"style must be one of {STYLES}")
         width = max(beam or self.beam, n)
         ids, slots = encode_source(self.sp, words, style or "plain")
+        encoded = self.encoder.run(None, {"src": np.array([ids], dtype=np.int64)})
         for tries_width, banks in ((width, False), (width, True), (4 * width, True)):
-            finished = self._search(words, ids, slots, tries_width, banks)
+            finished = self._search(words, encoded, slots, tries_width, banks)
             if finished:
                 break
         if not finished:
@@ -146,9 +147,10 @@ class Engine:
         return self.card.get("precision", "fp32")
 
     # -- search ---------------------------------------------------------------------------------
-    def _search(self, words: list[str], ids: list[int], slots: list[int], width: int,
+    def _search(self, words: list[str], encoded: list[np.ndarray], slots: list[int], width: int,
                 banks: bool) -> list[tuple[float, str]]:
-        enc, keys, h, c = self.encoder.run(None, {"src": np.array([ids], dtype=np.int64)})
+        """One beam search over the encoder's outputs (`encoded`, computed once per compose)."""
+        enc, keys, h, c = encoded
         enc_b = np.repeat(enc, width, 0)
         keys_b = np.repeat(keys, width, 0)
         slots_b = np.repeat(np.array([slots], dtype=np.int64), width, 0)
@@ -157,7 +159,7 @@ class Engine:
         banned = np.flatnonzero(banned)
         live = [_Hyp([BOS], 0.0)]
         finished: list[tuple[float, str]] = []
-        for _ in range(len(ids) + self.max_extra_tokens):
+        for _ in range(len(slots) + self.max_extra_tokens):
             b = len(live)
             logp, h, c = self.step.run(None, {
                 "y": np.array([[hyp.tokens[-1]] for hyp in live], dtype=np.int64),
