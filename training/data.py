@@ -197,7 +197,7 @@ def prepare(data_dir: Path, out_dir: Path, dev_size: int = 1000, seed: int = 0,
             continue
         cg_pairs.append(maker.pair(sentence, tokens, concepts))
         cg_pairs.append(maker.pair(sentence, tokens, concepts, maker.vary(sentence, tokens, concepts)))
-    styled = _styled_copies(maker, [(c, s) for c, s in train], analysed[len(dev):])
+    styled = _styled_copies(maker, train, analysed[len(dev):])
     cg_pairs += styled
     log.info("CommonGen pairs: %d (with %d speech-level copies)", len(cg_pairs), len(styled))
 
