@@ -23,7 +23,7 @@ import numpy as np
 import onnxruntime as ort
 import sentencepiece as spm
 
-from bot.realize import MAX_WORDS, STYLES, detect_style, realize, style_token
+from bot.realize import MAX_WORDS, STYLES, Particle, detect_style, realize_particles, style_token
 from bot.restyle import restyle
 from bot.tokens import BOS, EOS, PAD, UNK, encode_source, slot_base
 from bot.words import ComposeError, check_words, uses
@@ -45,6 +45,7 @@ class Composition:
     sentence: str
     score: float  # length-normalised log-probability under the model
     ms: float  # wall time of the compose call that produced it
+    particles: tuple[Particle, ...] = ()  # each particle unit realised, with its offset in `sentence`
 
 
 @dataclass
@@ -129,13 +130,16 @@ class Engine:
             raise NoSentenceError("모든 단어를 넣은 문장을 만들지 못했습니다. 단어를 바꾸거나 줄여서 다시 보내 주세요.",
                                   "could not build a sentence that uses every word")
         if style in ("formal", "polite"):
-            finished = [(score, self._in_style(sentence, words, style)) for score, sentence in finished]
+            finished = [(score, self._in_style(sentence, words, style), particles)
+                        for score, sentence, particles in finished]
         ms = (time.perf_counter() - start) * 1000
         seen, out = set(), []
-        for score, sentence in sorted(finished, key=lambda f: -f[0]):
+        for score, sentence, particles in sorted(finished, key=lambda f: -f[0]):
             if sentence not in seen:
                 seen.add(sentence)
-                out.append(Composition(sentence, score, ms))
+                # a restyled ending keeps the particles before it; drop any it rewrote
+                kept = tuple(p for p in particles if sentence[p.start : p.start + len(p.form)] == p.form)
+                out.append(Composition(sentence, score, ms, kept))
         return out[:n]
 
     @property
@@ -148,7 +152,7 @@ class Engine:
 
     # -- search ---------------------------------------------------------------------------------
     def _search(self, words: list[str], encoded: list[np.ndarray], slots: list[int], width: int,
-                banks: bool) -> list[tuple[float, str]]:
+                banks: bool) -> list[tuple[float, str, tuple[Particle, ...]]]:
         """One beam search over the encoder's outputs (`encoded`, computed once per compose)."""
         enc, keys, h, c = encoded
         enc_b = np.repeat(enc, width, 0)
@@ -158,7 +162,7 @@ class Engine:
         banned[self.slot0 + len(words) : self.slot0 + MAX_WORDS] = True
         banned = np.flatnonzero(banned)
         live = [_Hyp([BOS], 0.0)]
-        finished: list[tuple[float, str]] = []
+        finished: list[tuple[float, str, tuple[Particle, ...]]] = []
         for _ in range(len(slots) + self.max_extra_tokens):
             b = len(live)
             logp, h, c = self.step.run(None, {
@@ -169,7 +173,7 @@ class Engine:
                 row[[self.slot0 + i for i in hyp.used]] = -np.inf
                 row[_repeated_trigram_ends(hyp.tokens)] = -np.inf
             scores = logp + np.array([[hyp.logp] for hyp in live])
-            ending: dict[int, str | None] = {}  # row -> its sentence if every word is in it
+            ending: dict[int, tuple[str, tuple[Particle, ...]] | None] = {}  # row -> its sentence if complete
             next_live, sources = [], []
             # enough candidates that refused closings cannot starve the beam
             for row, token in _top(scores, width * (len(self._closers) + 4)):
@@ -182,7 +186,7 @@ class Engine:
                     if ending[row] is None:
                         continue
                 if token == EOS:
-                    finished.append((score / ((5 + len(hyp.tokens)) / 6) ** self.length_alpha, ending[row]))
+                    finished.append((score / ((5 + len(hyp.tokens)) / 6) ** self.length_alpha, *ending[row]))
                     continue
                 used = hyp.used | {token - self.slot0} if self._is_slot(token) else hyp.used
                 next_live.append(_Hyp(hyp.tokens + [token], score, used))
@@ -210,11 +214,11 @@ class Engine:
     def _is_slot(self, token: int) -> bool:
         return self.slot0 <= token < self.slot0 + MAX_WORDS
 
-    def _ending(self, hyp: _Hyp, words: list[str]) -> str | None:
-        """The realised sentence if `hyp` may end here (every word used), else None."""
-        sentence = realize(self.sp.decode(hyp.tokens[1:]), words)
+    def _ending(self, hyp: _Hyp, words: list[str]) -> tuple[str, tuple[Particle, ...]] | None:
+        """The realised sentence and its particles if `hyp` may end here (every word used), else None."""
+        sentence, particles = realize_particles(self.sp.decode(hyp.tokens[1:]), words)
         missing = [w for i, w in enumerate(words) if i not in hyp.used]
-        return sentence if all(uses(w, sentence) for w in missing) else None
+        return (sentence, particles) if all(uses(w, sentence) for w in missing) else None
 
 
 def _top(scores: np.ndarray, k: int) -> list[tuple[int, int]]:

@@ -10,6 +10,7 @@ by construction. Training imports these symbols too, so both sides share one def
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import tossi
 
@@ -60,19 +61,38 @@ def compact(template: str) -> str:
     return re.sub(r" +(<w\d+>)", r"\1", template)
 
 
+@dataclass(frozen=True)
+class Particle:
+    """A particle unit as realised: the eojeol before it, the allomorph written, the unit, and the
+    allomorph's character offset in the finished sentence."""
+
+    word: str
+    form: str
+    unit: str
+    start: int
+
+
 def realize(text: str, words: list[str]) -> str:
     """Fill copy slots with `words` and resolve particle units against the preceding syllable."""
-    out, glued = "", False
+    return realize_particles(text, words)[0]
+
+
+def realize_particles(text: str, words: list[str]) -> tuple[str, tuple[Particle, ...]]:
+    """`realize`, with a record of each particle unit it resolved."""
+    out, glued, particles = "", False, []
     for piece in filter(None, _SYMBOL.split(text)):
         if piece in PARTICLE_UNITS:
-            out += tossi.pick(out.rstrip() or "가", PARTICLE_UNITS[piece][1])
+            form = tossi.pick(out.rstrip() or "가", PARTICLE_UNITS[piece][1])
+            word = out.rstrip().rsplit(" ", 1)[-1]
+            particles.append(Particle(word, form, piece, len(_tidy(out))))
+            out += form
         elif _SLOT.fullmatch(piece):
             i = int(piece[2:-1])
             out += ("" if glued else " ") + (words[i] if i < len(words) else "")
         elif not _SYMBOL.fullmatch(piece):
             out += piece
         glued = piece == GLUE
-    return finish_sentence(out)
+    return finish_sentence(out), tuple(particles)
 
 
 def detect_style(sentence: str) -> str:
@@ -87,8 +107,12 @@ def detect_style(sentence: str) -> str:
 
 def finish_sentence(text: str) -> str:
     """One tidy sentence: single spaces, no space before punctuation, a final . ? or !"""
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r" ([.,?!])", r"\1", text)
+    text = _tidy(text).rstrip()
     if text and text[-1] not in ".?!":
         text += "."
     return text
+
+
+def _tidy(text: str) -> str:
+    """Single spaces, none at the start or before punctuation (a prefix keeps its offsets)."""
+    return re.sub(r" ([.,?!])", r"\1", re.sub(r"\s+", " ", text).lstrip())

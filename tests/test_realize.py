@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.realize import compact, detect_style, realize
+from bot.realize import Particle, compact, detect_style, realize, realize_particles
 
 
 @pytest.mark.parametrize("word, unit, expected", [
@@ -26,6 +26,14 @@ def test_slots_are_copied_whole_and_spaced():
     text = "<w0><JKS><w2>에서<w1><JC> 이야기하고 있습니다."
     assert realize(text, ["백설공주", "동물들", "숲속"]) == "백설공주가 숲속에서 동물들과 이야기하고 있습니다."
     assert realize("한<GLUE><w0><JKS> 왔다", ["마리"]) == "한마리가 왔다."
+
+
+def test_each_particle_unit_is_recorded_where_it_was_written():
+    sentence, particles = realize_particles("<w0><JKS><w2>에서<w1><JC> 서울<RO> 간다", ["백설공주", "동물들", "숲속"])
+    assert sentence == "백설공주가 숲속에서 동물들과 서울로 간다."
+    assert particles == (Particle("백설공주", "가", "<JKS>", 4), Particle("동물들", "과", "<JC>", 14),
+                         Particle("서울", "로", "<RO>", 18))
+    assert all(sentence[p.start : p.start + len(p.form)] == p.form for p in particles)
 
 
 def test_compact_round_trips_through_realize():
