@@ -10,6 +10,7 @@ import time
 from typing import TextIO
 
 from bot.engine import Engine, ExportedModelError
+from bot.explain import explain
 from bot.realize import STYLES
 from bot.words import ComposeError, split_words, words_from_args
 
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n", type=int, default=1, metavar="K", help="K alternatives, best first")
     p.add_argument("--style", choices=STYLES, help="plain 한다체 / polite 해요체 / formal 합니다체")
     p.add_argument("--json", action="store_true", help="one JSON object per input")
+    p.add_argument("--explain", action="store_true", help="explain each particle of the sentence (조사 설명)")
     p.add_argument("--exported", metavar="DIR", help="model folder (default: $IEUM_EXPORTED or the shipped one)")
     p.add_argument("--threads", type=int, default=1, help="onnxruntime threads")
     p.add_argument("--beam", type=int, default=4, help="beam width")
@@ -33,8 +35,11 @@ def run_one(engine: Engine, words: list[str], args: argparse.Namespace) -> dict:
     start = time.perf_counter()
     try:
         found = engine.compose(words, n=args.n, style=args.style, beam=args.beam)
-        return {"words": words, "sentences": [c.sentence for c in found],
-                "ms": round((time.perf_counter() - start) * 1000, 2)}
+        result = {"words": words, "sentences": [c.sentence for c in found],
+                  "ms": round((time.perf_counter() - start) * 1000, 2)}
+        if args.explain:
+            result["explanations"] = [explain(c.sentence, c.particles) for c in found]
+        return result
     except ComposeError as e:
         return {"words": words, "error": e.bilingual(), "ms": round((time.perf_counter() - start) * 1000, 2)}
 
@@ -96,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         print(result["error"], file=sys.stderr)
         return 2
     if not args.json:
-        print("\n".join(result["sentences"]))
+        print("\n\n".join(result["explanations"]) if args.explain else "\n".join(result["sentences"]))
     return 0
 
 

@@ -58,3 +58,11 @@ def test_json_has_words_sentences_and_ms(tmp_path):
 def test_missing_model_is_a_clear_error(tmp_path):
     r = ieum("--exported", str(tmp_path), "고양이")
     assert r.returncode == 1 and "model.json" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_explain_names_each_particle_with_its_pair():
+    r = ieum("--explain", "고양이", "생선", "먹다")
+    assert r.returncode == 0, r.stderr
+    assert "조사 설명" in r.stdout and "(을/를)" in r.stdout and "생선 + 을" in r.stdout, r.stdout
+    r = ieum("--explain", "--json", "고양이, 생선, 먹다")
+    assert "을/를" in json.loads(r.stdout)["explanations"][0]
