@@ -20,6 +20,24 @@ _TRAILING_PARTICLES = ("에서", "에게", "한테", "으로", "이랑", "하고
                        "로", "랑", "만")
 
 
+# nouns and adverbs that end in 다 (kiwipiepy's tags over the open corpora): a copy slot writes them whole
+_NOT_PREDICATES = frozenset({
+    "다", "바다", "앞바다", "먼바다", "캐나다", "과다", "베란다", "플로리다", "해마다", "수다", "저마다", "판다",
+    "최다", "네바다", "어쩌다", "우간다", "르완다", "사이다", "소다", "레이다", "린다", "마틸다", "게르다",
+    "오다가다", "왔다갔다"})
+
+
+def slot_text(word: str) -> str:
+    """What a copy slot writes for a typed word. A predicate in 다-form stands for its stem, so the
+    model writes the ending after it (떠다니다 → 떠다니 + ㄴ다 is generated, never "떠다니다."), and a
+    noun + 하다 for its noun (치료하다 → 치료 + 했다 / 를 했다); everything else is copied whole."""
+    if len(word) < 2 or not word.endswith("다") or word in _NOT_PREDICATES or not _HANGUL_SYLLABLE.fullmatch(word[-2]):
+        return word
+    if word.endswith("하다") and len(word) > 2:
+        return word[:-2]
+    return word[:-1]
+
+
 class ComposeError(ValueError):
     """Something the user should read: `korean` for the chat, `bilingual()` for the CLI."""
 

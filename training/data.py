@@ -22,12 +22,15 @@ from kiwipiepy import Kiwi
 from tqdm import tqdm
 
 from bot.realize import MAX_WORDS, UNIT_OF_FORM, detect_style, slot_token
+from bot.words import slot_text
 
 log = logging.getLogger(__name__)
 
 PARTICLE_TAGS = {"JKS", "JKC", "JKO", "JX", "JC", "JKB", "JKV"}
 CONTENT_TAGS = {"NNG", "NNP", "NR", "XR", "VV", "VA", "VV-I", "VA-I", "VV-R", "VA-R", "MAG", "MM"}
 STEM_TAGS = {"VV", "VA", "VX", "VV-I", "VA-I", "VV-R", "VA-R", "VX-I"}
+# at most this many sentences of a file: encyclopedic text is plentiful but not what users write
+OPEN_CAPS = {"kowiki_common.txt": 60_000, "klue_nli_train.txt": 15_000, "ud_ksl_learners.txt": 3_000}
 _CG_LINE = re.compile(r"^\[SOS\]\s*(.*?)\s*\[EOS\]\s*$")
 _NAME_SYLLABLES = "가나라마바사아자차카타파하민서준지유수연도윤현우진영호은혜선미철희"
 
@@ -70,10 +73,13 @@ class PairMaker:
     def template(self, sentence: str, tokens: list, words: list[str]) -> str:
         """Replace each input word found in `sentence` by its slot and each particle by its unit."""
         spans: list[tuple[int, int, str]] = []
-        for i in sorted(range(len(words)), key=lambda i: -len(words[i])):
-            start = _find_free(sentence, words[i], spans)
+        forms = [slot_text(w) for w in words]
+        for i in sorted(range(len(words)), key=lambda i: -len(forms[i])):
+            # a stem (or the noun of a 하다 verb) marks only a morpheme of its own, never 치 in 치마
+            starts = {t.start for t in tokens if t.form == forms[i]} if forms[i] != words[i] else None
+            start = _find_free(sentence, forms[i], spans, starts)
             if start >= 0:
-                spans.append((start, start + len(words[i]), slot_token(i)))
+                spans.append((start, start + len(forms[i]), slot_token(i)))
         for prev, t in zip(tokens, tokens[1:]):
             end = t.start + t.len
             if (t.form in UNIT_OF_FORM and sentence[t.start:end] == t.form
@@ -119,11 +125,11 @@ class PairMaker:
             after = [t for t in tokens if t.start >= pos + len(w)] if pos >= 0 else []
             head = next((t for t in tokens if t.start == pos), None)
             roll = self.rng.random()
-            if head is not None and head.tag in STEM_TAGS and head.lemma.endswith("다") and roll < 0.5:
+            if head is not None and head.tag in STEM_TAGS and head.lemma.endswith("다") and roll < 0.75:
                 w = head.lemma  # dictionary form: 쳤 → 치다
             elif head is not None and head.tag.startswith("NN") and after:
                 nxt = after[0]
-                if nxt.tag == "XSV" and nxt.form == "하" and roll < 0.5:
+                if nxt.tag in ("XSV", "XSA") and nxt.form == "하" and roll < 0.6:
                     w = w + "하다"  # 이야기 → 이야기하다
                 elif nxt.tag == "XSN" and nxt.form == "들" and roll < 0.7:
                     w = w + "들"
@@ -162,10 +168,11 @@ def _is_form_of(typed: str, concept: str) -> bool:
     return typed.startswith(concept) or typed.endswith("다")
 
 
-def _find_free(sentence: str, word: str, spans: list) -> int:
-    """First occurrence of `word` not overlapping a taken span, preferring the start of an eojeol."""
+def _find_free(sentence: str, word: str, spans: list, starts: set[int] | None = None) -> int:
+    """First occurrence of `word` not overlapping a taken span, preferring the start of an eojeol;
+    only at `starts` when given."""
     hits = [m.start() for m in re.finditer(re.escape(word), sentence)]
-    hits = [h for h in hits if not _overlaps(h, h + len(word), spans)]
+    hits = [h for h in hits if not _overlaps(h, h + len(word), spans) and (starts is None or h in starts)]
     at_word_start = [h for h in hits if h == 0 or sentence[h - 1] == " "]
     return (at_word_start or hits or [-1])[0]
 
@@ -203,14 +210,17 @@ def prepare(data_dir: Path, out_dir: Path, dev_size: int = 1000, seed: int = 0,
 
     open_pairs = []
     for path in sorted((data_dir / "open").glob("*.txt")):
-        lines = [s for s in path.read_text(encoding="utf-8").splitlines() if 8 <= len(s) <= 60]
-        if open_limit:
-            lines = lines[:open_limit]
+        lines = [s for s in path.read_text(encoding="utf-8").splitlines() if 8 <= len(s) <= 80]
+        limit = min(open_limit or len(lines), OPEN_CAPS.get(path.name, len(lines)))
+        lines = random.Random(seed).sample(lines, limit) if limit < len(lines) else lines
         for sentence, tokens in zip(lines, maker.analyse(lines)):
             words = maker.content_words(sentence, tokens)
-            if 2 <= len(words) <= 7:
-                typed = maker.vary(sentence, tokens, words) if maker.rng.random() < 0.3 else None
+            if 2 <= len(words) <= MAX_WORDS:
+                typed = maker.vary(sentence, tokens, words) if maker.rng.random() < 0.5 else None
                 open_pairs.append(maker.pair(sentence, tokens, words, typed))
+            if 2 <= len(words) <= 3 and len(sentence) <= 30 and maker.rng.random() < 0.15:
+                one = [maker.rng.choice(words)]  # one word in, a short everyday sentence out
+                open_pairs.append(maker.pair(sentence, tokens, one, maker.vary(sentence, tokens, one)))
         log.info("open corpora: %s -> %d pairs so far", path.name, len(open_pairs))
 
     for name, pairs in (("dev", dev_pairs), ("train_cg", cg_pairs), ("train_open", open_pairs)):
