@@ -1,10 +1,11 @@
 """`ieum-bot`: the Telegram bot (python-telegram-bot v22, async).
 
-Handlers stay thin: they parse, call the engine off the event loop, and reply in plain text. The
-button state (words, alternatives) stays server-side through PTB's arbitrary callback data, so a
-button carries only an id (Telegram allows 64 bytes). Sends go through PTB's AIORateLimiter,
-extended to retry network failures and 5xx answers with backoff; 429 answers are retried after
-`retry_after` by the limiter itself; a BadRequest is never retried.
+Handlers stay thin: they parse, call the engine off the event loop, and reply in plain text. What
+the bot keeps (settings, history, favourites, corrections, and each sentence message's button
+state) lives in the store named by `--store` (bot/store.py: SQLite, or Redis shared by several
+processes); a button carries only "<state key>:<action>" (Telegram allows 64 bytes). Sends go
+through PTB's AIORateLimiter, extended to retry network failures and 5xx answers with backoff; 429
+answers are retried after `retry_after` by the limiter itself; a BadRequest is never retried.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import logging
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import astuple
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from telegram import (
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
+    Message,
     Update,
 )
 from telegram.constants import ChatAction
@@ -37,24 +39,28 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     InlineQueryHandler,
-    InvalidCallbackData,
     MessageHandler,
     filters,
 )
 
 from bot.chat import run_chat
 from bot.engine import Composition, Engine, ExportedModelError
-from bot.realize import STYLE_NAMES, STYLES
-from bot.store import SQLitePersistence
+from bot.explain import explain
+from bot.feedback import clean_correction
+from bot.realize import STYLE_NAMES, STYLES, Particle
+from bot.store import KEEP, Store, open_store
 from bot.words import MAX_INPUT_CHARS, MAX_WORD_CHARS, MAX_WORDS, ComposeError, split_words
 
 log = logging.getLogger("ieum.bot")
 
 DEFAULT_STYLE = "formal"  # 합니다체 for a new user, as in the seed example
 ALTERNATIVES = 3
+SAVED_SHOWN = 20
+HISTORY_SHOWN = 10
 SEED = "백설공주, 동물들, 숲속, 이야기하다"
 COMMANDS = [("compose", "단어로 문장 만들기"), ("style", "문체 고르기 (합니다체/해요체/한다체)"),
-            ("help", "사용법"), ("start", "처음 인사")]
+            ("saved", "저장한 문장"), ("history", "최근 만든 문장 10개"), ("skip", "문장 고치기 취소"),
+            ("forget", "내 정보 모두 지우기"), ("help", "사용법"), ("start", "처음 인사")]
 START_TEXT = ("안녕하세요! 이음은 단어를 이어 자연스러운 한국어 문장 하나를 만들어 드립니다.\n"
               f"단어를 보내 보세요. 예: {SEED}")
 HELP_TEXT = (
@@ -64,26 +70,26 @@ HELP_TEXT = (
     "• 쉼표를 쓰면 띄어쓰기가 있는 단어도 됩니다: 빨간 모자, 숲, 늑대\n"
     f"• 단어는 1~{MAX_WORDS}개, 단어마다 {MAX_WORD_CHARS}자, 전체 {MAX_INPUT_CHARS}자까지입니다.\n\n"
     "명령어\n/compose 단어들 — 문장 만들기\n/style — 문체 고르기 (합니다체/해요체/한다체)\n"
-    "/help — 이 도움말\n\n문장 아래 버튼으로 다른 문장을 보거나 문체를 바꿀 수 있습니다.\n"
+    "/saved — ⭐ 저장한 문장 (누르면 다시 보내 드립니다)\n/history — 최근 만든 문장 10개와 그 단어\n"
+    "/skip — 문장 고치기 취소\n/forget — 저장된 내 정보(문체, 기록, 저장한 문장, 고친 문장) 모두 지우기\n"
+    "/help — 이 도움말\n\n"
+    "문장 아래 버튼: 다른 문장, 조사 설명(이/가, 을/를 …이 왜 그 모양인지), 문체 바꾸기, "
+    "⭐ 저장, 틀렸어요(올바른 문장을 알려 주시면 학습에 씁니다).\n"
     "다른 대화방에서도 @봇이름 뒤에 단어를 쓰면 문장을 골라 보낼 수 있습니다.")
 NOT_TEXT = "글자로 된 단어를 보내 주세요. 예: " + SEED
 SORRY = "죄송합니다. 문장을 만드는 중에 문제가 생겼습니다. 잠시 후 다시 시도해 주세요."
 EXPIRED = "이 버튼은 만료되었습니다. 단어를 다시 보내 주세요."
-
-
-@dataclass(frozen=True)
-class Shown:
-    """What a sentence message shows; its buttons carry the next state, kept server-side by PTB."""
-
-    words: tuple[str, ...]
-    style: str
-    sentences: tuple[str, ...]
-    index: int
-
-
-@dataclass(frozen=True)
-class ChooseStyle:
-    style: str
+SAVED_OK = "⭐ 저장했습니다. /saved 에서 볼 수 있습니다."
+SAVED_ALREADY = "이미 저장한 문장입니다."
+NO_SAVED = "저장한 문장이 없습니다. 문장 아래 ⭐ 저장 버튼을 눌러 보세요."
+SAVED_GONE = "이 저장한 문장은 이제 없습니다."
+NO_HISTORY = "아직 만든 문장이 없습니다. 단어를 보내 보세요. 예: " + SEED
+ASK_CORRECTION = "어떤 문장이 맞을까요? 올바른 문장을 보내 주세요. 그만두려면 /skip\n\n보여 드린 문장: {}"
+THANKS = "고맙습니다! 고친 문장을 받았습니다. 더 나은 문장을 만드는 데 쓰겠습니다."
+SKIPPED = "문장 고치기를 그만두었습니다."
+NOTHING_TO_SKIP = "지금은 고칠 문장이 없습니다."
+FORGOTTEN = ("저장된 내 정보를 모두 지웠습니다: 문체 설정, 최근 문장 기록, 저장한 문장, 아직 보내지 않은 고친 문장, "
+             "문장 버튼의 내용.")
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -123,40 +129,81 @@ class EnginePool:
         return await loop.run_in_executor(self.pool, partial(self.engine.compose, words, n=n, style=style))
 
 
-# -- replies ------------------------------------------------------------------------------------
-def keyboard(shown: Shown) -> InlineKeyboardMarkup:
-    more = len(shown.sentences) > 1
-    nxt = Shown(shown.words, shown.style, shown.sentences, (shown.index + 1) % len(shown.sentences))
-    rows = [[InlineKeyboardButton("다른 문장", callback_data=nxt)]] if more else []
-    rows.append([InlineKeyboardButton(("✓ " if s == shown.style else "") + STYLE_NAMES[s],
-                                      callback_data=Shown(shown.words, s, (), 0)) for s in STYLES])
-    return InlineKeyboardMarkup(rows)
+# -- state ------------------------------------------------------------------------------------
+# A sentence message's state lives in the store under a short key; each button's data is
+# "<key>:<action>", so any bot process sharing the store can answer any button.
+def user_id(update: Update) -> int:
+    return (update.effective_user or update.effective_chat).id
 
 
-def user_style(context: ContextTypes.DEFAULT_TYPE) -> str:
-    return context.user_data.get("style", DEFAULT_STYLE) if context.user_data is not None else DEFAULT_STYLE
+def store(context: ContextTypes.DEFAULT_TYPE) -> Store:
+    return context.bot_data["store"]
 
 
-async def compose_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+def shown_state(words: list[str], style: str, found: list[Composition]) -> dict:
+    return {"words": list(words), "style": style, "index": 0,
+            "sentences": [{"sentence": c.sentence, "particles": [astuple(p) for p in c.particles]} for c in found]}
+
+
+def current(state: dict) -> tuple[str, tuple[Particle, ...]]:
+    """The sentence the message shows and its particles."""
+    shown = state["sentences"][state["index"]]
+    return shown["sentence"], tuple(Particle(*p) for p in shown["particles"])
+
+
+def keyboard(key: str, state: dict) -> InlineKeyboardMarkup:
+    row = [InlineKeyboardButton("조사 설명", callback_data=f"{key}:explain")]
+    if len(state["sentences"]) > 1:
+        row.insert(0, InlineKeyboardButton("다른 문장", callback_data=f"{key}:next"))
+    styles = [InlineKeyboardButton(("✓ " if s == state["style"] else "") + STYLE_NAMES[s], callback_data=f"{key}:s:{s}")
+              for s in STYLES]
+    keep = [InlineKeyboardButton("⭐ 저장", callback_data=f"{key}:save"),
+            InlineKeyboardButton("틀렸어요", callback_data=f"{key}:wrong")]
+    return InlineKeyboardMarkup([row, styles, keep])
+
+
+async def send_sentence(message: Message, uid: int, context: ContextTypes.DEFAULT_TYPE, state: dict) -> None:
+    """Reply with the state's current sentence and its buttons (the state kept for them first)."""
+    key = await store(context).put_button(uid, state)
+    await message.reply_text(current(state)[0], reply_markup=keyboard(key, state))
+
+
+async def button_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str, dict] | None:
+    """The pressed message's (key, state); None (the user told so) when it expired or was forgotten."""
+    query = update.callback_query
+    key = query.data.split(":", 1)[0]
+    state = await store(context).button(key)
+    if state is None:
+        await query.answer(EXPIRED, show_alert=True)
+        return None
+    return key, state
+
+
+async def add_history(context: ContextTypes.DEFAULT_TYPE, uid: int, state: dict) -> None:
+    await store(context).add(uid, "history", {"words": state["words"], "sentence": current(state)[0],
+                                              "style": state["style"]})
+
+
+async def compose_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, style: str) -> None:
     """Compose from `text` and reply with the sentence and its buttons, or a polite explanation."""
-    message = update.effective_message
+    message, uid = update.effective_message, user_id(update)
     try:
         words = split_words(text)
     except ComposeError as e:
         await message.reply_text(e.korean)
         return
-    style = user_style(context)
     await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
     try:
         found = await context.bot_data["composer"].compose(words, style)
     except ComposeError as e:
         await message.reply_text(e.korean)
         return
-    shown = Shown(tuple(words), style, tuple(c.sentence for c in found), 0)
-    await message.reply_text(shown.sentences[0], reply_markup=keyboard(shown))
+    state = shown_state(words, style, found)
+    await send_sentence(message, uid, context, state)
+    await add_history(context, uid, state)
 
 
-# -- handlers -----------------------------------------------------------------------------------
+# -- commands and messages ----------------------------------------------------------------------
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet with the seed example."""
     await update.effective_message.reply_text(START_TEXT)
@@ -173,12 +220,72 @@ async def compose_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if not text.strip():
         await update.effective_message.reply_text(f"/compose 뒤에 단어를 써 주세요. 예: /compose {SEED}")
         return
-    await compose_reply(update, context, text)
+    settings = await store(context).settings(user_id(update))
+    await compose_reply(update, context, text, settings.get("style", DEFAULT_STYLE))
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A plain message is a word list."""
-    await compose_reply(update, context, update.effective_message.text)
+    """A plain message is a word list, or the correction the user was asked for after 틀렸어요."""
+    uid, text = user_id(update), update.effective_message.text
+    settings = await store(context).settings(uid)
+    if "awaiting" in settings:
+        await take_correction(update, context, uid, settings)
+    else:
+        await compose_reply(update, context, text, settings.get("style", DEFAULT_STYLE))
+
+
+async def take_correction(update: Update, context: ContextTypes.DEFAULT_TYPE, uid: int, settings: dict) -> None:
+    """Keep the correction with what it corrects; a bad one is explained and the request stays open."""
+    wrong = settings["awaiting"]
+    try:
+        correction = clean_correction(update.effective_message.text, wrong["shown"])
+    except ComposeError as e:
+        await update.effective_message.reply_text(e.korean)
+        return
+    await store(context).add(uid, "feedback", {**wrong, "correction": correction})
+    del settings["awaiting"]
+    await store(context).set_settings(uid, settings)
+    await update.effective_message.reply_text(THANKS)
+
+
+async def skip_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/skip: stop waiting for a correction."""
+    uid = user_id(update)
+    settings = await store(context).settings(uid)
+    if settings.pop("awaiting", None) is None:
+        await update.effective_message.reply_text(NOTHING_TO_SKIP)
+        return
+    await store(context).set_settings(uid, settings)
+    await update.effective_message.reply_text(SKIPPED)
+
+
+async def saved_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/saved: the favourites, newest first; each has a button that sends it again."""
+    saved = await store(context).entries(user_id(update), "saved", SAVED_SHOWN)
+    if not saved:
+        await update.effective_message.reply_text(NO_SAVED)
+        return
+    lines = [f"{i}. {e['sentence']}" for i, e in enumerate(saved, 1)]
+    buttons = [[InlineKeyboardButton(f"{i}. {e['sentence'][:40]}", callback_data=f"saved:{e['id']}")]
+               for i, e in enumerate(saved, 1)]
+    await update.effective_message.reply_text("⭐ 저장한 문장 (최근 것부터, 누르면 다시 보내 드립니다)\n\n"
+                                              + "\n".join(lines), reply_markup=InlineKeyboardMarkup(buttons))
+
+
+async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/history: the last sentences composed for this user, each with its words."""
+    history = await store(context).entries(user_id(update), "history", HISTORY_SHOWN)
+    if not history:
+        await update.effective_message.reply_text(NO_HISTORY)
+        return
+    items = [f"{i}. {e['sentence']}\n   단어: {', '.join(e['words'])}" for i, e in enumerate(history, 1)]
+    await update.effective_message.reply_text("최근 만든 문장 (최근 것부터)\n\n" + "\n".join(items))
+
+
+async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/forget: delete everything stored about the user, and say so."""
+    await store(context).forget(user_id(update))
+    await update.effective_message.reply_text(FORGOTTEN)
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -188,46 +295,111 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def style_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offer the three speech levels as buttons."""
-    current = user_style(context)
-    buttons = [[InlineKeyboardButton(("✓ " if s == current else "") + STYLE_NAMES[s],
-                                     callback_data=ChooseStyle(s)) for s in STYLES]]
-    await update.effective_message.reply_text(f"문체를 골라 주세요. 지금은 {STYLE_NAMES[current]}입니다.",
+    now = (await store(context).settings(user_id(update))).get("style", DEFAULT_STYLE)
+    buttons = [[InlineKeyboardButton(("✓ " if s == now else "") + STYLE_NAMES[s], callback_data=f"style:{s}")
+                for s in STYLES]]
+    await update.effective_message.reply_text(f"문체를 골라 주세요. 지금은 {STYLE_NAMES[now]}입니다.",
                                               reply_markup=InlineKeyboardMarkup(buttons))
 
 
+# -- buttons ------------------------------------------------------------------------------------
 async def on_choose_style(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Remember the chosen speech level for this user."""
     query = update.callback_query
     await query.answer()
-    style = query.data.style
-    context.user_data["style"] = style
+    uid, style = user_id(update), query.data.split(":")[1]
+    settings = await store(context).settings(uid)
+    await store(context).set_settings(uid, {**settings, "style": style})
     text = f"앞으로 {STYLE_NAMES[style]}로 문장을 만듭니다."
     if query.message is None or query.message.text != text:
         await query.edit_message_text(text)
 
 
-async def on_shown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """다른 문장 (next alternative) or a speech-level button: edit the message in place."""
+async def on_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """다른 문장: show the next alternative in place."""
+    if not (pressed := await button_state(update, context)):
+        return
+    key, state = pressed
+    await update.callback_query.answer()
+    state["index"] = (state["index"] + 1) % len(state["sentences"])
+    await store(context).put_button(user_id(update), state, key)
+    await update.callback_query.edit_message_text(current(state)[0], reply_markup=keyboard(key, state))
+
+
+async def on_restyle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A speech-level button: compose the same words again in that level, in place."""
     query = update.callback_query
-    shown: Shown = query.data
-    if not shown.sentences:  # a speech-level button: compose again in that level
-        await context.bot.send_chat_action(query.message.chat.id, ChatAction.TYPING)
-        try:
-            found = await context.bot_data["composer"].compose(list(shown.words), shown.style)
-        except ComposeError as e:
-            await query.answer(e.korean, show_alert=True)
-            return
-        shown = Shown(shown.words, shown.style, tuple(c.sentence for c in found), 0)
-    sentence = shown.sentences[shown.index]
-    if query.message is not None and query.message.text == sentence:
-        await query.answer("이미 보고 계신 문장입니다.")
+    if not (pressed := await button_state(update, context)):
+        return
+    key, state = pressed
+    style = query.data.rsplit(":", 1)[1]
+    if style == state["style"]:
+        await query.answer(f"이미 {STYLE_NAMES[style]} 문장입니다.")
         return
     await query.answer()
-    await query.edit_message_text(sentence, reply_markup=keyboard(shown))
+    await context.bot.send_chat_action(query.message.chat.id, ChatAction.TYPING)
+    try:
+        found = await context.bot_data["composer"].compose(state["words"], style)
+    except ComposeError as e:
+        await query.message.reply_text(e.korean)
+        return
+    state = shown_state(state["words"], style, found)
+    await store(context).put_button(user_id(update), state, key)
+    await query.edit_message_text(current(state)[0], reply_markup=keyboard(key, state))
+    await add_history(context, user_id(update), state)
+
+
+async def on_explain(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """조사 설명: a new message explaining each particle of the sentence shown."""
+    if not (pressed := await button_state(update, context)):
+        return
+    await update.callback_query.answer()
+    await update.callback_query.message.reply_text(explain(*current(pressed[1])))
+
+
+async def on_save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """⭐ 저장: keep the sentence shown in the user's favourites."""
+    if not (pressed := await button_state(update, context)):
+        return
+    state, uid = pressed[1], user_id(update)
+    sentence, particles = current(state)
+    saved = await store(context).entries(uid, "saved", KEEP["saved"])
+    if any(e["sentence"] == sentence for e in saved):
+        await update.callback_query.answer(SAVED_ALREADY)
+        return
+    await store(context).add(uid, "saved", {"words": state["words"], "sentence": sentence, "style": state["style"],
+                                            "particles": [astuple(p) for p in particles]})
+    await update.callback_query.answer(SAVED_OK)
+
+
+async def on_wrong(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """틀렸어요: ask for the right sentence; the user's next message is taken as the correction."""
+    if not (pressed := await button_state(update, context)):
+        return
+    state, uid = pressed[1], user_id(update)
+    await update.callback_query.answer()
+    sentence = current(state)[0]
+    settings = await store(context).settings(uid)
+    settings["awaiting"] = {"words": state["words"], "shown": sentence, "style": state["style"]}
+    await store(context).set_settings(uid, settings)
+    await update.callback_query.message.reply_text(ASK_CORRECTION.format(sentence))
+
+
+async def on_resend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A saved sentence's button under /saved: send that sentence again, with its buttons."""
+    query, uid = update.callback_query, user_id(update)
+    entry = await store(context).entry(uid, "saved", int(query.data.split(":")[1]))
+    if entry is None:
+        await query.answer(SAVED_GONE, show_alert=True)
+        return
+    await query.answer()
+    state = {"words": entry["words"], "style": entry["style"], "index": 0,
+             "sentences": [{"sentence": entry["sentence"], "particles": entry["particles"]}]}
+    await send_sentence(query.message, uid, context, state)
 
 
 async def on_expired(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button from before a restart (its state is gone)."""
+    """A button whose data this bot does not know (from an older version, or made up)."""
     await update.callback_query.answer(EXPIRED, show_alert=True)
 
 
@@ -237,7 +409,8 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     results = []
     try:
         words = split_words(query.query) if query.query.strip() else []
-        found = await context.bot_data["composer"].compose(words, user_style(context)) if words else []
+        style = (await store(context).settings(user_id(update))).get("style", DEFAULT_STYLE)
+        found = await context.bot_data["composer"].compose(words, style) if words else []
     except ComposeError:
         found = []
     for i, c in enumerate(found):
@@ -260,28 +433,45 @@ async def set_commands(app: Application) -> None:
     await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
 
 
+async def close_store(app: Application) -> None:
+    await app.bot_data["store"].close()
+
+
+KEY = r"^[\w-]{12}:"  # a sentence message's state key (bot.store.new_key)
+
+
 def build_application(token: str, engine: Engine, *, base_url: str | None = None,
                       store: str | Path = ".ieum/settings.sqlite3", workers: int = 2,
                       concurrent_updates: int = 64, max_rate: float = 30) -> Application:
-    """The whole bot; `max_rate` caps sends per second overall (Telegram's flood limit; 0 = off)."""
+    """The whole bot; `store` is a SQLite path or a redis:// URL; `max_rate` caps sends per second
+    overall (Telegram's flood limit; 0 = off)."""
     builder = (Application.builder().token(token)
                .rate_limiter(RetryingRateLimiter(max_retries=3, overall_max_rate=max_rate))
-               .persistence(SQLitePersistence(store))
-               .arbitrary_callback_data(4096)
                .concurrent_updates(concurrent_updates)
-               .post_init(set_commands))
+               .post_init(set_commands)
+               .post_shutdown(close_store))
     if base_url:
         builder = builder.base_url(base_url)
     app = builder.build()
     app.bot_data["composer"] = EnginePool(engine, workers)
+    app.bot_data["store"] = open_store(store)
     app.add_handlers([
         CommandHandler("start", start),
         CommandHandler("help", help_command),
         CommandHandler("compose", compose_command),
         CommandHandler("style", style_command),
-        CallbackQueryHandler(on_choose_style, pattern=ChooseStyle),
-        CallbackQueryHandler(on_shown, pattern=Shown),
-        CallbackQueryHandler(on_expired, pattern=InvalidCallbackData),
+        CommandHandler("saved", saved_command),
+        CommandHandler("history", history_command),
+        CommandHandler("skip", skip_command),
+        CommandHandler("forget", forget_command),
+        CallbackQueryHandler(on_choose_style, pattern=r"^style:(plain|polite|formal)$"),
+        CallbackQueryHandler(on_resend, pattern=r"^saved:\d+$"),
+        CallbackQueryHandler(on_next, pattern=KEY + "next$"),
+        CallbackQueryHandler(on_restyle, pattern=KEY + "s:(plain|polite|formal)$"),
+        CallbackQueryHandler(on_explain, pattern=KEY + "explain$"),
+        CallbackQueryHandler(on_save, pattern=KEY + "save$"),
+        CallbackQueryHandler(on_wrong, pattern=KEY + "wrong$"),
+        CallbackQueryHandler(on_expired),
         InlineQueryHandler(inline_query),
         MessageHandler(filters.TEXT & ~filters.COMMAND, on_text),
         MessageHandler(filters.ALL, on_other),
@@ -321,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threads", type=int, default=1, help="onnxruntime threads per composition")
     p.add_argument("--workers", type=int, default=2, help="compositions at once")
     p.add_argument("--store", default=os.environ.get("IEUM_STORE", ".ieum/settings.sqlite3"),
-                   help="SQLite file for user settings")
+                   help="where user data lives: a SQLite file, or a redis:// URL shared by several bot processes")
     p.add_argument("--max-rate", type=float, default=30,
                    help="sends per second overall (Telegram allows about 30; 0 = no limit, for load tests)")
     p.add_argument("--style", choices=STYLES, default=DEFAULT_STYLE, help="terminal chat: speech level")
