@@ -2,13 +2,17 @@
 
     ieum-train all --data ../shared/data            # prepare → tokenizer → train → export → evaluate
     ieum-train train --run runs/main                 # resumes from runs/main/checkpoint.pt
+    ieum-train feedback export fb.tsv --store S      # the bot's 틀렸어요 corrections → training pairs
+    ieum-train prepare --extra fb.tsv --force        # prepare with those pairs added to the train set
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -26,7 +30,12 @@ OPEN_SOURCES = "../shared/data/open/README.md lists each file's licence"
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ieum-train", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("step", choices=STEPS + ("all",))
+    p.add_argument("step", choices=STEPS + ("all", "feedback"))
+    p.add_argument("action", nargs="*", metavar="export OUT.tsv", help="feedback: export OUT.tsv")
+    p.add_argument("--store", default=os.environ.get("IEUM_STORE", ".ieum/settings.sqlite3"),
+                   help="feedback export: the bot's store (SQLite path or redis:// URL)")
+    p.add_argument("--extra", type=Path, action="append", default=[],
+                   help="prepare: a feedback TSV (from `feedback export`) whose corrections join the train set")
     p.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
                    help="folder with korean_commongen/ and open/")
     p.add_argument("--run", type=Path, default=ROOT / "runs" / "main", help="work folder (pairs, checkpoints)")
@@ -56,9 +65,9 @@ def train_config(args: argparse.Namespace) -> TrainConfig:
 def step_prepare(args: argparse.Namespace) -> None:
     data = args.run / "data"
     if (data / "train_open.jsonl").exists() and not args.force:
-        log.info("prepare: %s exists, skipping (--force to redo)", data)
+        log.info("prepare: %s exists, skipping (--force to redo%s)", data, ", with --extra" if args.extra else "")
         return
-    counts = prepare(args.data, data, dev_size=args.dev_size, open_limit=args.open_limit)
+    counts = prepare(args.data, data, dev_size=args.dev_size, open_limit=args.open_limit, extra=args.extra)
     log.info("prepare: %s", counts)
 
 
@@ -140,9 +149,45 @@ def step_evaluate(args: argparse.Namespace) -> None:
         write_card(args.exported, card)
 
 
+def export_feedback(store_spec: str, out: Path) -> int:
+    """Move the bot's pending corrections into the TSV at `out` (appended); return how many.
+    The file is opened before anything is taken from the store, so a bad path loses nothing."""
+    from bot.feedback import from_entry, write_tsv
+    from bot.store import open_store
+
+    out.open("a", encoding="utf-8").close()
+
+    async def take() -> list[dict]:
+        store = open_store(store_spec)
+        try:
+            return await store.take_feedback()
+        finally:
+            await store.close()
+
+    return write_tsv([from_entry(e) for e in asyncio.run(take())], out)
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     args = build_parser().parse_args(argv)
+    if args.step == "feedback":
+        if len(args.action) != 2 or args.action[0] != "export":
+            print("usage: ieum-train feedback export OUT.tsv [--store PATH|redis://…]", file=sys.stderr)
+            return 2
+        try:
+            count = export_feedback(args.store, Path(args.action[1]))
+        except OSError as e:
+            print(f"cannot write {args.action[1]}: {e.strerror}", file=sys.stderr)
+            return 2
+        log.info("feedback: %d corrections exported to %s", count, args.action[1])
+        return 0
+    if args.action:
+        print(f"unexpected arguments: {' '.join(args.action)}", file=sys.stderr)
+        return 2
+    missing = [str(f) for f in args.extra if not f.is_file()]
+    if missing:
+        print(f"no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
     steps = STEPS if args.step == "all" else (args.step,)
     if "prepare" in steps and not (args.data / "korean_commongen").is_dir():
         print(f"no Korean CommonGen data under {args.data} (use --data)", file=sys.stderr)

@@ -14,6 +14,7 @@ import json
 import logging
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +22,9 @@ import tossi
 from kiwipiepy import Kiwi
 from tqdm import tqdm
 
+from bot.feedback import read_tsv
 from bot.realize import MAX_WORDS, UNIT_OF_FORM, detect_style, slot_token
-from bot.words import slot_text
+from bot.words import slot_text, uses
 
 log = logging.getLogger(__name__)
 
@@ -182,8 +184,9 @@ def _overlaps(start: int, end: int, spans: list) -> bool:
 
 
 def prepare(data_dir: Path, out_dir: Path, dev_size: int = 1000, seed: int = 0,
-            open_limit: int | None = None) -> dict:
-    """Write train_cg.jsonl, train_open.jsonl and dev.jsonl to `out_dir`; return counts."""
+            open_limit: int | None = None, extra: Sequence[Path] = ()) -> dict:
+    """Write train_cg.jsonl, train_open.jsonl and dev.jsonl to `out_dir`; return counts. `extra`:
+    feedback TSVs (bot.feedback) whose corrections join train_cg."""
     out_dir.mkdir(parents=True, exist_ok=True)
     maker = PairMaker(seed)
     cg_dir = data_dir / "korean_commongen"
@@ -207,6 +210,8 @@ def prepare(data_dir: Path, out_dir: Path, dev_size: int = 1000, seed: int = 0,
     styled = _styled_copies(maker, train, analysed[len(dev):])
     cg_pairs += styled
     log.info("CommonGen pairs: %d (with %d speech-level copies)", len(cg_pairs), len(styled))
+    corrections = _correction_pairs(maker, extra)
+    cg_pairs += corrections
 
     open_pairs = []
     for path in sorted((data_dir / "open").glob("*.txt")):
@@ -226,7 +231,20 @@ def prepare(data_dir: Path, out_dir: Path, dev_size: int = 1000, seed: int = 0,
     for name, pairs in (("dev", dev_pairs), ("train_cg", cg_pairs), ("train_open", open_pairs)):
         with open(out_dir / f"{name}.jsonl", "w", encoding="utf-8") as f:
             f.writelines(p.to_json() + "\n" for p in pairs)
-    return {"dev": len(dev_pairs), "train_cg": len(cg_pairs), "train_open": len(open_pairs)}
+    return {"dev": len(dev_pairs), "train_cg": len(cg_pairs), "train_open": len(open_pairs),
+            "corrections": len(corrections)}
+
+
+def _correction_pairs(maker: PairMaker, paths: Sequence[Path]) -> list[Pair]:
+    """One pair per user correction that uses every word it was asked for (the bot's own check)."""
+    rows = [r for path in paths for r in read_tsv(path)]
+    kept = [r for r in rows if r.words and all(uses(w, r.correction) for w in r.words)]
+    if len(kept) < len(rows):
+        log.info("corrections: %d of %d skipped (a word missing from the correction)", len(rows) - len(kept), len(rows))
+    if not kept:
+        return []
+    analysed = maker.analyse([r.correction for r in kept])
+    return [maker.pair(r.correction, tokens, list(r.words)[:MAX_WORDS]) for r, tokens in zip(kept, analysed)]
 
 
 def _styled_copies(maker: PairMaker, items: list, analysed: list) -> list[Pair]:

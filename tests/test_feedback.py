@@ -1,0 +1,85 @@
+"""Corrections: cleaned and checked, exported without who sent them, read back as training pairs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.feedback import COLUMNS, MAX_CORRECTION_CHARS, Correction, clean_correction, read_tsv, write_tsv
+from bot.realize import realize
+from bot.store import SQLiteStore
+from bot.words import ComposeError
+from tests.fixtures import write_data_dir
+
+SHOWN = "고양이는 생선에 먹습니다."
+
+
+def test_a_correction_is_one_clean_line():
+    assert clean_correction("  고양이가\n생선을\u200b 먹습니다.\x1b[31m ", SHOWN) == "고양이가 생선을 먹습니다."
+
+
+@pytest.mark.parametrize("text, says", [
+    ("", "빈 문장"), ("  \u200b\n ", "빈 문장"), (None, "빈 문장"),
+    ("가" * (MAX_CORRECTION_CHARS + 1), "너무 깁니다"), ("가" * 100_000, "너무 깁니다"),
+    ("ㅋㅋㅋ", "한글로"), (SHOWN, "같습니다"),
+])
+def test_a_bad_correction_is_refused_politely(text, says):
+    with pytest.raises(ComposeError) as e:
+        clean_correction(text, SHOWN)
+    assert says in e.value.korean and "/skip" in e.value.korean
+
+
+def test_tsv_round_trip_appends_under_one_header(tmp_path):
+    rows = [Correction(("고양이", "생선", "먹다"), "고양이가 생선을 먹습니다.", SHOWN, "formal", "2025-01-02"),
+            Correction(("빨간 모자", "숲"), "빨간 모자가 숲에 갔다.", "숲이 빨간 모자다.", "plain", "2025-01-03")]
+    path = tmp_path / "fb.tsv"
+    assert write_tsv(rows[:1], path) == 1 and write_tsv(rows[1:], path) == 1
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "\t".join(COLUMNS) and len(lines) == 3
+    assert read_tsv(path) == rows
+
+
+def ieum_train(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "training.cli", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_export_then_prepare_turns_corrections_into_training_pairs(tmp_path):
+    store_path = tmp_path / "bot.sqlite3"
+
+    async def fill() -> None:
+        store = SQLiteStore(store_path)
+        await store.add(777001, "feedback", {"words": ["고양이", "생선", "먹다"], "shown": SHOWN,
+                                              "correction": "고양이가 생선을 먹습니다.", "style": "formal"})
+        await store.add(777002, "feedback", {"words": ["사자", "달리다"], "shown": "사자.",
+                                              "correction": "호랑이가 뛴다.", "style": "plain"})  # words missing
+        await store.close()
+    asyncio.run(fill())
+
+    out = tmp_path / "fb.tsv"
+    r = ieum_train("feedback", "export", str(out), "--store", str(store_path))
+    assert r.returncode == 0, r.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "고양이#생선#먹다\t고양이가 생선을 먹습니다.\t" + SHOWN + "\tformal\t" in text
+    assert "777001" not in text and "user" not in text  # no user or chat id in the export
+    assert len(read_tsv(out)) == 2
+    r = ieum_train("feedback", "export", str(out), "--store", str(store_path))  # taken once
+    assert r.returncode == 0 and len(read_tsv(out)) == 2
+    bad_path = str(tmp_path / "no" / "dir.tsv")
+    assert ieum_train("feedback", "export", bad_path, "--store", str(store_path)).returncode == 2
+
+    data = write_data_dir(tmp_path / "data", n_train=40, n_test=4)
+    run = tmp_path / "run"
+    r = ieum_train("prepare", "--data", str(data), "--run", str(run), "--dev-size", "5", "--extra", str(out))
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "1 of 2 skipped" in r.stderr
+    pairs = [json.loads(line) for line in (run / "data" / "train_cg.jsonl").open(encoding="utf-8")]
+    realised = {realize(p["target"], p["words"]) for p in pairs if sorted(p["words"]) == ["고양이", "먹다", "생선"]}
+    assert "고양이가 생선을 먹습니다." in realised
+    formal = [p for p in pairs if realize(p["target"], p["words"]) == "고양이가 생선을 먹습니다."]
+    assert formal[0]["style"] == "formal" and "<JKS>" in formal[0]["target"] and "<JKO>" in formal[0]["target"]
+    assert ieum_train("prepare", "--data", str(data), "--run", str(run), "--extra", "nope.tsv").returncode == 2
