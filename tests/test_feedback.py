@@ -12,7 +12,7 @@ import pytest
 from bot.feedback import COLUMNS, MAX_CORRECTION_CHARS, Correction, clean_correction, read_tsv, write_tsv
 from bot.realize import realize
 from bot.store import SQLiteStore
-from bot.words import ComposeError
+from bot.words import ComposeError, slot_text
 from tests.fixtures import write_data_dir
 
 SHOWN = "고양이는 생선에 먹습니다."
@@ -78,8 +78,11 @@ def test_export_then_prepare_turns_corrections_into_training_pairs(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     assert "1 of 2 skipped" in r.stderr
     pairs = [json.loads(line) for line in (run / "data" / "train_cg.jsonl").open(encoding="utf-8")]
-    realised = {realize(p["target"], p["words"]) for p in pairs if sorted(p["words"]) == ["고양이", "먹다", "생선"]}
+    def sentence(p: dict) -> str:  # a copy slot writes slot_text(word): a predicate's stem
+        return realize(p["target"], [slot_text(w) for w in p["words"]])
+
+    realised = {sentence(p) for p in pairs if sorted(p["words"]) == ["고양이", "먹다", "생선"]}
     assert "고양이가 생선을 먹습니다." in realised
-    formal = [p for p in pairs if realize(p["target"], p["words"]) == "고양이가 생선을 먹습니다."]
+    formal = [p for p in pairs if sentence(p) == "고양이가 생선을 먹습니다."]
     assert formal[0]["style"] == "formal" and "<JKS>" in formal[0]["target"] and "<JKO>" in formal[0]["target"]
     assert ieum_train("prepare", "--data", str(data), "--run", str(run), "--extra", "nope.tsv").returncode == 2
