@@ -64,7 +64,7 @@ async def test_buttons_are_shared_by_key_and_forgotten_with_their_user(store):
     assert await store.button("no-such-key") is None
 
 
-async def test_a_second_connection_sees_the_same_data(store, tmp_path, request):
+async def test_a_second_connection_sees_the_same_data(store, tmp_path):
     """Two processes share one store: a second client reads what the first wrote."""
     spec = store.redis.connection_pool.connection_kwargs if isinstance(store, RedisStore) else None
     twin = (RedisStore(f"redis://{spec['host']}:{spec['port']}/{spec.get('db', 0)}") if spec
