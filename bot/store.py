@@ -86,6 +86,7 @@ class SQLiteStore(Store):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
         self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across a crash of the bot, not of the OS
         self._db.executescript("""
             CREATE TABLE IF NOT EXISTS user_data (user_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER NOT NULL,
@@ -94,6 +95,7 @@ class SQLiteStore(Store):
             CREATE TABLE IF NOT EXISTS buttons (key TEXT PRIMARY KEY, user_id INTEGER NOT NULL,
                                                 data TEXT NOT NULL, at REAL NOT NULL);
             CREATE INDEX IF NOT EXISTS buttons_by_user ON buttons (user_id);
+            CREATE INDEX IF NOT EXISTS buttons_by_time ON buttons (at);
         """)
 
     async def _run(self, fn, *args: Any) -> Any:
