@@ -169,10 +169,11 @@ async def send_sentence(message: Message, uid: int, context: ContextTypes.DEFAUL
 
 
 async def button_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[str, dict] | None:
-    """The pressed message's (key, state); None (the user told so) when it expired or was forgotten."""
+    """The pressed message's (key, state); None (the user told so) when it expired or was forgotten,
+    or the press came without a message to answer under (a button on an inline message)."""
     query = update.callback_query
     key = query.data.split(":", 1)[0]
-    state = await store(context).button(key)
+    state = await store(context).button(key) if query.message is not None else None
     if state is None:
         await query.answer(EXPIRED, show_alert=True)
         return None
