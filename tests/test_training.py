@@ -91,3 +91,29 @@ def test_real_data_splits_have_the_published_sizes():
     test = read_commongen(root / "test.txt")
     assert train == 43_188 and len(test) == 2_040
     assert all(len(refs) == 3 for _, refs in test)
+
+
+def test_warm_start_reads_the_shipped_weights_back():
+    """`--init exported/`: the dequantized int8 weights in torch give the engine's first-step
+    distribution (int8 noise aside) for the seed example."""
+    import numpy as np
+    import torch
+
+    from bot.tokens import BOS, encode_source
+    from training.model import Composer, ComposerConfig
+    from training.warm import load_exported
+
+    engine = Engine()
+    model = Composer(ComposerConfig(**engine.card["config"]))
+    load_exported(model, engine.dir)
+    ids, slots = encode_source(engine.sp, ["백설공주", "동물들", "숲속", "이야기하다"], "formal")
+    enc, keys, h, c = engine.encoder.run(None, {"src": np.array([ids], dtype=np.int64)})
+    onnx_logp = engine.step.run(None, {"y": np.array([[BOS]]), "h": h, "c": c, "enc": enc, "keys": keys,
+                                      "slots": np.array([slots])})[0][0]
+    with torch.no_grad():
+        src = torch.tensor([ids])
+        te, tk, th, tc = model.eval().encoder(src)
+        probs, _ = model.decoder(torch.tensor([[BOS]]), (th, tc), te, tk, torch.tensor([slots]))
+    torch_p = probs[0, -1].numpy()
+    assert np.abs(torch_p - np.exp(onnx_logp)).max() < 0.02
+    assert torch_p.argmax() == onnx_logp.argmax()

@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import time
+from dataclasses import MISSING, fields
 from pathlib import Path
 
 from training.data import prepare, read_commongen, read_pairs
@@ -44,22 +45,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dev-size", type=int, default=1000)
     p.add_argument("--open-limit", type=int, default=None, help="at most this many lines per open file")
     p.add_argument("--vocab-size", type=int, default=8000)
-    p.add_argument("--steps", type=int, default=TrainConfig.steps)
-    p.add_argument("--batch-size", type=int, default=TrainConfig.batch_size)
-    p.add_argument("--eval-every", type=int, default=TrainConfig.eval_every)
-    p.add_argument("--emb", type=int, default=ComposerConfig.emb)
-    p.add_argument("--enc-hidden", type=int, default=ComposerConfig.enc_hidden)
-    p.add_argument("--dec-hidden", type=int, default=ComposerConfig.dec_hidden)
-    p.add_argument("--threads", type=int, default=TrainConfig.threads, help="torch threads (= cores)")
+    for config in (TrainConfig, ComposerConfig):
+        for f in fields(config):
+            if f.name not in FIXED_FIELDS:
+                default = f.default if f.default is not MISSING else None
+                p.add_argument("--" + f.name.replace("_", "-"), dest=f.name, default=default,
+                               type=_flag_type(default), help=f"{config.__name__}.{f.name} (default {default!r})")
     p.add_argument("--split", choices=("test", "dev"), default="test", help="what evaluate decodes")
     p.add_argument("--beam", type=int, default=4)
     return p
 
 
+FIXED_FIELDS = {"model", "vocab_size", "slot_base", "n_slots"}  # set from the tokenizer, not by flags
+
+
+def _flag_type(default: object):
+    if isinstance(default, bool):
+        return lambda text: text.lower() in ("1", "true", "yes")
+    return type(default)
+
+
 def train_config(args: argparse.Namespace) -> TrainConfig:
-    model = ComposerConfig(emb=args.emb, enc_hidden=args.enc_hidden, dec_hidden=args.dec_hidden)
-    return TrainConfig(steps=args.steps, batch_size=args.batch_size, eval_every=args.eval_every, threads=args.threads,
-                       warmup=min(TrainConfig.warmup, max(1, args.steps // 10)), model=model)
+    """The dataclasses filled from their flags (warm-up capped at a tenth of a short run)."""
+    model = ComposerConfig(**{f.name: getattr(args, f.name) for f in fields(ComposerConfig)
+                              if f.name not in FIXED_FIELDS})
+    train = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name not in FIXED_FIELDS}
+    train["warmup"] = min(train["warmup"], max(1, train["steps"] // 10))
+    return TrainConfig(**train, model=model)
 
 
 def step_prepare(args: argparse.Namespace) -> None:

@@ -24,6 +24,7 @@ from bot.realize import compact
 from bot.tokens import BOS, EOS, encode_source, slot_base
 from training.data import Pair, read_pairs
 from training.model import Composer, ComposerConfig
+from training.warm import load_exported
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class TrainConfig:
     ema_decay: float = 0.999  # evaluate and ship an exponential moving average of the weights; 0 = off
     threads: int = 2  # torch.set_num_threads
     seed: int = 0
+    init: str = ""  # an exported/ folder to start from (its int8 weights, dequantized); "" = random
     model: ComposerConfig = field(default_factory=ComposerConfig)
 
 
@@ -141,13 +143,16 @@ def train(data_dir: Path, tokenizer: Path, run_dir: Path, cfg: TrainConfig) -> P
     dev = encode_pairs(sp, read_pairs(data_dir / "dev.jsonl"))
     log.info("train: %d CommonGen + %d open pairs, %d dev", len(cg), len(extra), len(dev))
 
+    ckpt, final = run_dir / "checkpoint.pt", run_dir / "model.pt"
     model = Composer(cfg.model)
+    if cfg.init and not ckpt.exists():
+        load_exported(model, Path(cfg.init))
+        log.info("warm start from %s", cfg.init)
     ema = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(cfg.ema_decay)) if cfg.ema_decay else None
     shipped = ema.module if ema else model  # what dev loss judges and model.pt keeps
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / cfg.warmup) * max(0.05, 1 - s / cfg.steps))
-    ckpt, final = run_dir / "checkpoint.pt", run_dir / "model.pt"
     history: list[dict] = []
     step = 0
     if ckpt.exists():
