@@ -2,8 +2,10 @@
 
 It speaks the real JSON shapes (getMe, getUpdates with offset/timeout long polling, sendMessage,
 editMessageText, answerCallbackQuery, answerInlineQuery, setMyCommands, sendChatAction, …), lets a
-test push updates as Telegram would, records every call the bot makes, and can inject failures:
-a 429 with `retry_after`, a 500, or a dropped connection.
+test push updates as Telegram would (private, group and channel messages, service messages, edits,
+button presses, inline queries), records every call the bot makes, and can inject failures: a 429
+with `retry_after`, a 500, a dropped connection, or an answer held back past the bot's read timeout
+(`("slow", seconds)`: the call takes effect, its answer comes late).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class FakeTelegram:
     def __init__(self, token: str = "123456:TEST-token") -> None:
         self.token = token
         self.calls: list[Call] = []
-        self.faults: dict[str, list[str | int]] = {}  # method -> queue of 429 seconds / "500" / "drop"
+        self.faults: dict[str, list[Any]] = {}  # method -> queue of 429 seconds / "500" / "drop" / ("slow", s)
         self.texts: dict[tuple[int, int], str] = {}  # (chat, message) -> current text
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
@@ -45,7 +47,8 @@ class FakeTelegram:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
+        # a long poll the bot has abandoned is not waited for at shutdown
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -64,24 +67,50 @@ class FakeTelegram:
     def user(self, user_id: int) -> dict:
         return {"id": user_id, "is_bot": False, "first_name": f"user{user_id}", "language_code": "ko"}
 
-    def push_message(self, chat_id: int, text: str | None, sticker: bool = False) -> int:
+    def chat(self, chat_id: int, kind: str = "private") -> dict:
+        """A chat as Telegram describes it: private (the user's id), group, supergroup or channel."""
+        if kind == "private":
+            return {"id": chat_id, "type": "private", "first_name": f"user{chat_id}"}
+        return {"id": chat_id, "type": kind, "title": f"{kind} {chat_id}"}
+
+    def message(self, chat_id: int, text: str | None = None, *, sticker: bool = False, kind: str = "private",
+                user_id: int | None = None, **extra: Any) -> dict:
         msg: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
-                               "chat": {"id": chat_id, "type": "private", "first_name": f"user{chat_id}"},
-                               "from": self.user(chat_id)}
+                               "chat": self.chat(chat_id, kind), **extra}
+        if kind != "channel":
+            msg["from"] = self.user(user_id or chat_id)
         if sticker:
             msg["sticker"] = {"file_id": "s1", "file_unique_id": "s1", "type": "regular", "width": 512,
                               "height": 512, "is_animated": False, "is_video": False}
-        else:
+        elif text is not None:
             msg["text"] = text
             if text.startswith("/"):
-                msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split(" ")[0])}]
-        return self._push({"message": msg})
+                length = len(text.split(maxsplit=1)[0]) if text.split() else 1
+                msg["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return msg
 
-    def push_callback(self, chat_id: int, message_id: int, data: str) -> int:
-        message = {"message_id": message_id, "date": int(time.time()), "from": BOT_USER,
-                   "chat": {"id": chat_id, "type": "private"}, "text": self.texts.get((chat_id, message_id), "")}
-        return self._push({"callback_query": {"id": f"cq{next(self._update_ids)}", "from": self.user(chat_id),
-                                              "chat_instance": str(chat_id), "data": data, "message": message}})
+    def push_message(self, chat_id: int, text: str | None, sticker: bool = False, kind: str = "private",
+                     user_id: int | None = None, **extra: Any) -> int:
+        """A new message; `kind` "channel" pushes a channel post, `extra` adds fields (a service message)."""
+        msg = self.message(chat_id, text, sticker=sticker, kind=kind, user_id=user_id, **extra)
+        return self._push({"channel_post" if kind == "channel" else "message": msg})
+
+    def push_edit(self, chat_id: int, text: str) -> int:
+        msg = self.message(chat_id, text)
+        msg["edit_date"] = msg["date"]
+        return self._push({"edited_message": msg})
+
+    def push_callback(self, chat_id: int, message_id: int | None, data: str, user_id: int | None = None) -> int:
+        """A button press on message `message_id` (None: a button under an inline message)."""
+        query = {"id": f"cq{next(self._update_ids)}", "from": self.user(user_id or chat_id),
+                 "chat_instance": str(chat_id), "data": data}
+        if message_id is None:
+            query["inline_message_id"] = f"im{chat_id}"
+        else:
+            query["message"] = {"message_id": message_id, "date": int(time.time()), "from": BOT_USER,
+                                "chat": {"id": chat_id, "type": "private"},
+                                "text": self.texts.get((chat_id, message_id), "")}
+        return self._push({"callback_query": query})
 
     def push_inline(self, user_id: int, query: str) -> int:
         return self._push({"inline_query": {"id": f"iq{next(self._update_ids)}", "from": self.user(user_id),
@@ -121,6 +150,12 @@ class FakeTelegram:
         if fault == "500":
             return web.json_response({"ok": False, "error_code": 500, "description": "Internal Server Error"},
                                      status=500)
+        if isinstance(fault, tuple):  # ("slow", seconds): done now, answered late
+            result = self._answer(method, params)
+            self.calls.append(Call(method, params))
+            await self._notify()
+            await asyncio.sleep(fault[1])
+            return web.json_response({"ok": True, "result": result})
         if isinstance(fault, int):
             return web.json_response({"ok": False, "error_code": 429, "parameters": {"retry_after": fault},
                                       "description": f"Too Many Requests: retry after {fault}"}, status=429)
@@ -153,6 +188,8 @@ class FakeTelegram:
             self.texts[(chat_id, message_id)] = p["text"]
             return self._message(chat_id, message_id, p)
         if method == "editMessageText":
+            if "inline_message_id" in p:
+                return True
             key = (int(p["chat_id"]), int(p["message_id"]))
             if self.texts.get(key) == p["text"]:
                 return web.json_response({"ok": False, "error_code": 400, "description":
@@ -165,7 +202,7 @@ class FakeTelegram:
 
     def _message(self, chat_id: int, message_id: int, p: dict) -> dict:
         msg = {"message_id": message_id, "date": int(time.time()), "from": BOT_USER,
-               "chat": {"id": chat_id, "type": "private"}, "text": p["text"]}
+               "chat": self.chat(chat_id, "private" if chat_id > 0 else "supergroup"), "text": p["text"]}
         if p.get("reply_markup"):
             msg["reply_markup"] = p["reply_markup"]
         return msg
