@@ -25,6 +25,7 @@ def run_chat(engine: Engine, stdin: TextIO, stdout: TextIO, style: str | None = 
         line = stdin.readline()
         if not line:
             break
+        line = line.rstrip("\r\n")  # the line's own end is not a separator: 엄마 사과 사다 is three words
         if not line.strip():
             continue
         try:

@@ -13,6 +13,8 @@ MAX_WORD_CHARS = 30
 MAX_INPUT_CHARS = 300
 
 _SEPARATORS = re.compile(r"[,#、;\n]")
+# terminal escape sequences: CSI (ESC [ … final), OSC (ESC ] … BEL or ST), and any other ESC + one character
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?", re.DOTALL)
 _HANGUL_SYLLABLE = re.compile(r"[가-힣]")
 _EDGE_PUNCT = re.compile(r"^[\s\"'“”‘’()\[\]{}<>.!?~·…]+|[\s\"'“”‘’()\[\]{}<>.!?~·…]+$")
 _TRAILING_PARTICLES = ("에서", "에게", "한테", "으로", "이랑", "하고", "까지", "부터",
@@ -54,9 +56,16 @@ class InputError(ComposeError):
     """A word list the input rules refuse."""
 
 
+def visible(text: str) -> str:
+    """`text` without terminal escapes, control characters (whitespace such as newlines stays),
+    bidirectional marks, zero-width characters and lone surrogates: nothing a word needs, nothing to echo."""
+    text = _ESCAPES.sub("", text)
+    return "".join(c for c in text if c.isspace() or unicodedata.category(c) not in ("Cc", "Cf", "Cs"))
+
+
 def split_words(text: str) -> list[str]:
     """Split on , # 、 ; or newlines when any is present, else on whitespace; trim; drop empties."""
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", visible(text))
     if len(text) > MAX_INPUT_CHARS:
         raise InputError(
             f"입력이 너무 깁니다. 전체 {MAX_INPUT_CHARS}자 이내로 써 주세요.",

@@ -66,3 +66,14 @@ def test_explain_names_each_particle_with_its_pair():
     assert "조사 설명" in r.stdout and "(을/를)" in r.stdout and "생선 + 을" in r.stdout, r.stdout
     r = ieum("--explain", "--json", "고양이, 생선, 먹다")
     assert "을/를" in json.loads(r.stdout)["explanations"][0]
+
+
+def test_batch_never_echoes_control_characters(tmp_path):
+    batch = tmp_path / "words.txt"
+    batch.write_text("고양이, 생선, 먹다\n\x1b[31m고양이\x1b[0m, 생선\u200b, \u202e먹다\n\x1b]0;pwned\x07ㅋㅋ\x1b[2J\n",
+                     encoding="utf-8")
+    r = ieum("--batch", str(batch))
+    plain, escaped, bad = r.stdout.split("\n")[:3]
+    assert r.returncode == 0 and plain and escaped == plain, r.stdout
+    assert bad == "" and "line 3" in r.stderr
+    assert not any(c in r.stdout + r.stderr for c in "\x1b\x07\u200b\u202e")

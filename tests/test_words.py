@@ -66,3 +66,14 @@ def test_limits_are_inclusive():
 ])
 def test_uses(word, sentence, used):
     assert uses(word, sentence) is used
+
+
+@pytest.mark.parametrize("text", [
+    "\x1b[31m고양이\x1b[0m, 생선, 먹다",  # colour escapes
+    "\x1b]0;title\x07고양이, 생선, 먹다",  # a terminal title sequence
+    "고양이\u200b, \u202e생선\u202c, 먹\u200d다",  # zero-width and right-to-left marks
+    "고양이\x00\x07, 생선\ufeff, 먹다\x7f",  # control characters and a byte-order mark
+    "고양이\ud800, 생선, 먹다",  # a lone surrogate (sentencepiece cannot encode it)
+])
+def test_invisible_and_control_characters_are_removed_first(text):
+    assert split_words(text) == ["고양이", "생선", "먹다"]
