@@ -5,3 +5,9 @@ Needs only onnxruntime, sentencepiece, numpy, tossi and python-telegram-bot. It 
 Modules: words (input rules), realize (output symbols → text), tokens (source layout), engine
 (load exported/, constrained beam search), cli (`ieum`), chat (terminal), app (`ieum-bot`), store.
 """
+
+import os
+
+# onnxruntime phones home (DNS look-ups, a device id under ~/.cache/Microsoft) unless this is set
+# before it is imported; an offline tool for children and AAC users must not.
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"

@@ -60,8 +60,15 @@ def find_exported(path: str | os.PathLike | None = None) -> Path:
     return Path(path or os.environ.get("IEUM_EXPORTED") or PACKAGED_EXPORTED)
 
 
+ROLES = ("encoder", "step", "tokenizer")  # the files the runtime loads, by their role in model.json
+_EXTERNAL_DATA = b"\x0a\x08location"  # an ONNX tensor stored in another file names it in a `location` entry
+
+
 def load_card(exported: Path) -> dict:
-    """Read model.json and verify every file it names; raise ExportedModelError naming the file."""
+    """Read model.json and verify every file it names; raise ExportedModelError naming the file.
+
+    Each file must lie inside `exported` (no `..`, no absolute path, no link out), match its sha256,
+    and an ONNX file must hold all its weights itself: external data would load unhashed bytes."""
     card_path = exported / "model.json"
     if not card_path.is_file():
         raise ExportedModelError(f"{card_path}: missing — no exported model here (run `ieum-train export`)")
@@ -72,12 +79,25 @@ def load_card(exported: Path) -> dict:
     if card.get("format_version") != FORMAT_VERSION:
         raise ExportedModelError(
             f"{card_path}: format_version {card.get('format_version')!r}, this runtime reads {FORMAT_VERSION}")
-    for role, entry in card.get("files", {}).items():
-        path = exported / entry["path"]
+    files = card.get("files")
+    files = files if isinstance(files, dict) else {}
+    for role in ROLES:
+        entry = files.get(role)
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str) or "sha256" not in entry:
+            raise ExportedModelError(f"{card_path}: no {role} file (files.{role}.path and .sha256 are required)")
+    root = exported.resolve()
+    for role, entry in files.items():
+        path = (exported / str(entry.get("path", ""))).resolve()
+        if not path.is_relative_to(root):
+            raise ExportedModelError(f"{card_path}: the {role} file {entry.get('path')!r} lies outside {exported}")
         if not path.is_file():
             raise ExportedModelError(f"{path}: missing ({role} file named in model.json)")
-        if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
             raise ExportedModelError(f"{path}: sha256 does not match model.json — file changed or corrupt")
+        if path.suffix == ".onnx" and _EXTERNAL_DATA in data:
+            raise ExportedModelError(f"{path}: refers to external data files, which are not checked — "
+                                     "export with all weights inside the .onnx file")
     return card
 
 
