@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import secrets
 import sqlite3
 import time
@@ -19,9 +20,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+log = logging.getLogger("ieum.store")
+
 KINDS = ("history", "saved", "feedback")
 KEEP = {"history": 10, "saved": 200, "feedback": 1000}  # newest entries kept per user and kind
 BUTTON_TTL = 14 * 24 * 3600  # seconds a message's buttons keep working
+START_BUSY_TIMEOUT = 10.0  # seconds: at start-up another process may hold the SQLite lock a while
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT = 1.0  # seconds: while serving, a locked SQLite file fails a write soon (the user is told)
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used (read-only, not a database): names the file and why."""
 
 
 class Store(ABC):
@@ -82,12 +92,21 @@ class SQLiteStore(Store):
     one worker thread, off the event loop."""
 
     def __init__(self, path: str | Path) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = self._open(Path(path))
+        except (OSError, sqlite3.Error) as e:
+            raise StoreError(f"{path}: cannot write the store ({e}); check the file and folder permissions "
+                             "or pass another --store") from None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across a crash of the bot, not of the OS
-        self._db.executescript("""
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        """Connect, create the tables, and prove the file is writable (a read-only one fails here, at start)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(path), check_same_thread=False, timeout=START_BUSY_TIMEOUT)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across a crash of the bot, not of the OS
+        db.executescript("""
             CREATE TABLE IF NOT EXISTS user_data (user_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER NOT NULL,
                                                 kind TEXT NOT NULL, data TEXT NOT NULL, at REAL NOT NULL);
@@ -97,6 +116,10 @@ class SQLiteStore(Store):
             CREATE INDEX IF NOT EXISTS buttons_by_user ON buttons (user_id);
             CREATE INDEX IF NOT EXISTS buttons_by_time ON buttons (at);
         """)
+        with db:
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # a real write
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        return db
 
     async def _run(self, fn, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
@@ -108,7 +131,7 @@ class SQLiteStore(Store):
     async def settings(self, user_id: int) -> dict[str, Any]:
         def get() -> dict[str, Any]:
             row = self._db.execute("SELECT data FROM user_data WHERE user_id = ?", (user_id,)).fetchone()
-            return json.loads(row[0]) if row else {}
+            return _settings(row[0] if row else None, user_id)
         return await self._run(get)
 
     async def set_settings(self, user_id: int, data: dict[str, Any]) -> None:
@@ -195,8 +218,7 @@ class RedisStore(Store):
         return ":".join([self.p, *map(str, parts)])
 
     async def settings(self, user_id: int) -> dict[str, Any]:
-        data = await self.redis.get(self._k("settings", user_id))
-        return json.loads(data) if data else {}
+        return _settings(await self.redis.get(self._k("settings", user_id)), user_id)
 
     async def set_settings(self, user_id: int, data: dict[str, Any]) -> None:
         await self.redis.set(self._k("settings", user_id), _dumps(data))
@@ -252,6 +274,20 @@ class RedisStore(Store):
 
     async def close(self) -> None:
         await self.redis.aclose()
+
+
+def _settings(text: str | None, user_id: int) -> dict[str, Any]:
+    """A user's settings from their stored JSON; a damaged record counts as none (and is logged)."""
+    if not text:
+        return {}
+    try:
+        data = json.loads(text)
+        if isinstance(data, dict):
+            return data
+    except ValueError:
+        pass
+    log.warning("user %s: stored settings are not a JSON object; using the defaults", user_id)
+    return {}
 
 
 def _dumps(data: dict[str, Any]) -> str:
