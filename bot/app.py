@@ -3,9 +3,12 @@
 Handlers stay thin: they parse, call the engine off the event loop, and reply in plain text. What
 the bot keeps (settings, history, favourites, corrections, and each sentence message's button
 state) lives in the store named by `--store` (bot/store.py: SQLite, or Redis shared by several
-processes); a button carries only "<state key>:<action>" (Telegram allows 64 bytes). Sends go
-through PTB's AIORateLimiter, extended to retry network failures and 5xx answers with backoff; 429
-answers are retried after `retry_after` by the limiter itself; a BadRequest is never retried.
+processes); a button carries only "<state key>:<action>" (Telegram allows 64 bytes). Each chat's
+updates wait in their own queue (bot/updates.py), so no chat can starve the others. Sends go
+through PTB's AIORateLimiter, extended to retry the failures after which a request surely had no
+effect (no connection, a 5xx answer); 429 answers are retried after `retry_after` by the limiter
+itself; a BadRequest or a read timeout is never retried. The token never reaches a log line
+(bot/logsafe.py).
 """
 
 from __future__ import annotations
@@ -14,15 +17,20 @@ import argparse
 import asyncio
 import logging
 import os
+import re
+import sqlite3
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 from telegram import (
     BotCommand,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -31,7 +39,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -47,8 +55,10 @@ from bot.chat import run_chat
 from bot.engine import Composition, Engine, ExportedModelError
 from bot.explain import explain
 from bot.feedback import clean_correction
+from bot.logsafe import protect
 from bot.realize import STYLE_NAMES, STYLES, Particle
-from bot.store import KEEP, Store, open_store
+from bot.store import KEEP, Store, StoreError, open_store
+from bot.updates import ChatQueues
 from bot.words import MAX_INPUT_CHARS, MAX_WORD_CHARS, MAX_WORDS, ComposeError, split_words
 
 log = logging.getLogger("ieum.bot")
@@ -88,12 +98,38 @@ ASK_CORRECTION = "어떤 문장이 맞을까요? 올바른 문장을 보내 주�
 THANKS = "고맙습니다! 고친 문장을 받았습니다. 더 나은 문장을 만드는 데 쓰겠습니다."
 SKIPPED = "문장 고치기를 그만두었습니다."
 NOTHING_TO_SKIP = "지금은 고칠 문장이 없습니다."
+FLOOD = "메시지가 너무 빨리 와서 일부는 건너뛰었습니다. 답을 받은 뒤에 다음 단어를 보내 주세요."
+NOT_SAVED = " (설정을 저장하지 못해 봇이 다시 시작하면 이전 문체로 돌아갈 수 있습니다.)"
 FORGOTTEN = ("저장된 내 정보를 모두 지웠습니다: 문체 설정, 최근 문장 기록, 저장한 문장, 아직 보내지 않은 고친 문장, "
              "문장 버튼의 내용.")
 
 
+MESSAGE = filters.UpdateType.MESSAGE  # new messages only: no edits, no channel posts
+
+
+class ButtonHandler(CallbackQueryHandler):
+    """A CallbackQueryHandler whose pattern must really match: PTB passes a press without data to
+    every pattern, and such data is none of ours."""
+
+    def check_update(self, update: object) -> re.Match | None:
+        result = super().check_update(update)
+        return result if isinstance(result, re.Match) else None
+
+
+def never_reached_telegram(error: NetworkError) -> bool:
+    """True when a failed request surely had no effect, so sending it again cannot duplicate it:
+    no connection was made (or none was free), Telegram answered with an error (5xx), or the
+    connection closed before any answer (a stale keep-alive). A read timeout is not such a case:
+    Telegram may have sent the message and only its answer was late."""
+    cause = error.__cause__
+    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout | httpx.RemoteProtocolError):
+        return True
+    return cause is None and not isinstance(error, TimedOut)
+
+
 class RetryingRateLimiter(AIORateLimiter):
-    """AIORateLimiter (flood limits, 429 retries) that also retries network failures and 5xx."""
+    """AIORateLimiter (flood limits, 429 retries) that also retries the network failures and 5xx
+    answers after which the request surely did not take effect (never a read timeout)."""
 
     def __init__(self, network_retries: int = 4, backoff: float = 0.5, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -108,7 +144,7 @@ class RetryingRateLimiter(AIORateLimiter):
             except BadRequest:
                 raise
             except NetworkError as e:
-                if attempt == self.network_retries:
+                if attempt == self.network_retries or not never_reached_telegram(e):
                     raise
                 delay = self.backoff * 2**attempt
                 attempt += 1
@@ -180,6 +216,15 @@ async def button_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tu
     return key, state
 
 
+async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edit the pressed message; a double tap that would change nothing is not an error."""
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as e:
+        if "not modified" not in e.message.lower():
+            raise
+
+
 async def add_history(context: ContextTypes.DEFAULT_TYPE, uid: int, state: dict) -> None:
     await store(context).add(uid, "history", {"words": state["words"], "sentence": current(state)[0],
                                               "style": state["style"]})
@@ -216,8 +261,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def compose_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/compose 단어들 → the sentence."""
-    text = update.effective_message.text.partition(" ")[2]
+    """/compose 단어들 → the sentence (the words may start after a space or a new line)."""
+    text = (update.effective_message.text.split(maxsplit=1) + [""])[1]
     if not text.strip():
         await update.effective_message.reply_text(f"/compose 뒤에 단어를 써 주세요. 예: /compose {SEED}")
         return
@@ -289,9 +334,16 @@ async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await update.effective_message.reply_text(FORGOTTEN)
 
 
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An unknown command in a private chat: the help, unless it is addressed to another bot."""
+    addressee = update.effective_message.text.split(maxsplit=1)[0].partition("@")[2]
+    if not addressee or addressee.lower() == (context.bot.username or "").lower():
+        await update.effective_message.reply_text(HELP_TEXT)
+
+
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, photos, unknown commands: say what the bot understands."""
-    await update.effective_message.reply_text(NOT_TEXT if not update.effective_message.text else HELP_TEXT)
+    """A sticker, photo or other non-text message in a private chat: say what the bot understands."""
+    await update.effective_message.reply_text(NOT_TEXT)
 
 
 async def style_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -305,15 +357,19 @@ async def style_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 # -- buttons ------------------------------------------------------------------------------------
 async def on_choose_style(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Remember the chosen speech level for this user."""
+    """Remember the chosen speech level for this user; confirm it once it is saved (or say it is not)."""
     query = update.callback_query
     await query.answer()
     uid, style = user_id(update), query.data.split(":")[1]
-    settings = await store(context).settings(uid)
-    await store(context).set_settings(uid, {**settings, "style": style})
     text = f"앞으로 {STYLE_NAMES[style]}로 문장을 만듭니다."
-    if query.message is None or query.message.text != text:
-        await query.edit_message_text(text)
+    try:
+        settings = await store(context).settings(uid)
+        if settings.get("style") != style:
+            await store(context).set_settings(uid, {**settings, "style": style})
+    except (StoreError, sqlite3.Error) as e:
+        log.warning("user %s: style not saved (%s)", uid, e)
+        text += NOT_SAVED
+    await edit(query, text)
 
 
 async def on_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -324,7 +380,7 @@ async def on_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.callback_query.answer()
     state["index"] = (state["index"] + 1) % len(state["sentences"])
     await store(context).put_button(user_id(update), state, key)
-    await update.callback_query.edit_message_text(current(state)[0], reply_markup=keyboard(key, state))
+    await edit(update.callback_query, current(state)[0], keyboard(key, state))
 
 
 async def on_restyle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -346,7 +402,7 @@ async def on_restyle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     state = shown_state(state["words"], style, found)
     await store(context).put_button(user_id(update), state, key)
-    await query.edit_message_text(current(state)[0], reply_markup=keyboard(key, state))
+    await edit(query, current(state)[0], keyboard(key, state))
     await add_history(context, user_id(update), state)
 
 
@@ -422,12 +478,25 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure with its update, and tell the user something short."""
+    if isinstance(context.error, TimedOut):  # the reply may well have arrived: do not send a second one
+        log.warning("update %s: a request timed out (%s)", getattr(update, "update_id", update), context.error)
+        return
     log.error("error while handling %s", getattr(update, "update_id", update), exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         try:
             await update.effective_message.reply_text(SORRY)
         except Exception:  # the reply itself may be what failed
             log.exception("could not tell the user about the error")
+
+
+async def tell_flood(update: Update) -> None:
+    """The one note to a chat whose messages were dropped because it sent too many at once."""
+    if update.message is None:
+        return
+    try:
+        await update.message.reply_text(FLOOD)
+    except Exception:
+        log.exception("could not send the flood note")
 
 
 async def set_commands(app: Application) -> None:
@@ -443,12 +512,15 @@ KEY = r"^[\w-]{12}:"  # a sentence message's state key (bot.store.new_key)
 
 def build_application(token: str, engine: Engine, *, base_url: str | None = None,
                       store: str | Path = ".ieum/settings.sqlite3", workers: int = 2,
-                      concurrent_updates: int = 64, max_rate: float = 30) -> Application:
-    """The whole bot; `store` is a SQLite path or a redis:// URL; `max_rate` caps sends per second
-    overall (Telegram's flood limit; 0 = off)."""
+                      concurrent_updates: int = 512, backlog: int = 20, max_rate: float = 30,
+                      read_timeout: float = 5.0) -> Application:
+    """The whole bot; `store` is a SQLite path or a redis:// URL (StoreError when it cannot be
+    written); `max_rate` caps sends per second overall (Telegram's flood limit; 0 = off); each
+    chat keeps at most `backlog` updates waiting (bot/updates.py)."""
     builder = (Application.builder().token(token)
                .rate_limiter(RetryingRateLimiter(max_retries=3, overall_max_rate=max_rate))
-               .concurrent_updates(concurrent_updates)
+               .concurrent_updates(ChatQueues(concurrent_updates, backlog, on_note=tell_flood))
+               .read_timeout(read_timeout)
                .post_init(set_commands)
                .post_shutdown(close_store))
     if base_url:
@@ -456,26 +528,28 @@ def build_application(token: str, engine: Engine, *, base_url: str | None = None
     app = builder.build()
     app.bot_data["composer"] = EnginePool(engine, workers)
     app.bot_data["store"] = open_store(store)
+    private = filters.ChatType.PRIVATE
     app.add_handlers([
-        CommandHandler("start", start),
-        CommandHandler("help", help_command),
-        CommandHandler("compose", compose_command),
-        CommandHandler("style", style_command),
-        CommandHandler("saved", saved_command),
-        CommandHandler("history", history_command),
-        CommandHandler("skip", skip_command),
-        CommandHandler("forget", forget_command),
-        CallbackQueryHandler(on_choose_style, pattern=r"^style:(plain|polite|formal)$"),
-        CallbackQueryHandler(on_resend, pattern=r"^saved:\d+$"),
-        CallbackQueryHandler(on_next, pattern=KEY + "next$"),
-        CallbackQueryHandler(on_restyle, pattern=KEY + "s:(plain|polite|formal)$"),
-        CallbackQueryHandler(on_explain, pattern=KEY + "explain$"),
-        CallbackQueryHandler(on_save, pattern=KEY + "save$"),
-        CallbackQueryHandler(on_wrong, pattern=KEY + "wrong$"),
+        CommandHandler("start", start, filters=MESSAGE),
+        CommandHandler("help", help_command, filters=MESSAGE),
+        CommandHandler("compose", compose_command, filters=MESSAGE),
+        CommandHandler("style", style_command, filters=MESSAGE),
+        CommandHandler("saved", saved_command, filters=MESSAGE),
+        CommandHandler("history", history_command, filters=MESSAGE),
+        CommandHandler("skip", skip_command, filters=MESSAGE),
+        CommandHandler("forget", forget_command, filters=MESSAGE),
+        ButtonHandler(on_choose_style, pattern=r"^style:(plain|polite|formal)$"),
+        ButtonHandler(on_resend, pattern=r"^saved:\d+$"),
+        ButtonHandler(on_next, pattern=KEY + "next$"),
+        ButtonHandler(on_restyle, pattern=KEY + "s:(plain|polite|formal)$"),
+        ButtonHandler(on_explain, pattern=KEY + "explain$"),
+        ButtonHandler(on_save, pattern=KEY + "save$"),
+        ButtonHandler(on_wrong, pattern=KEY + "wrong$"),
         CallbackQueryHandler(on_expired),
         InlineQueryHandler(inline_query),
-        MessageHandler(filters.TEXT & ~filters.COMMAND, on_text),
-        MessageHandler(filters.ALL, on_other),
+        MessageHandler(MESSAGE & filters.TEXT & ~filters.COMMAND, on_text),
+        MessageHandler(MESSAGE & private & filters.COMMAND, on_unknown_command),
+        MessageHandler(MESSAGE & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_other),
     ])
     app.add_error_handler(on_error)
     return app
@@ -500,14 +574,28 @@ in a .env file here) and run `make run` again.
 텔레그램 봇 토큰이 없어 터미널 채팅으로 실행합니다. @BotFather에서 /newbot으로 토큰을 받으세요."""
 
 
-def main(argv: list[str] | None = None) -> int:
+MAX_WEBHOOK_BODY = 1 << 20  # bytes: an update is a few KB; anything larger is refused before it is read
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why `--base-url` cannot work (the token is appended to it), or None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "it must be an http:// or https:// URL"
+    if "{token}" not in url and not parts.path.endswith("/bot"):
+        return "the token is appended to it, so it must end in /bot (e.g. http://127.0.0.1:8081/bot)"
+    return None
+
+
+def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ieum-bot", description="The ieum Telegram bot (long polling by default).")
     p.add_argument("--base-url", help="Bot API URL the token is appended to, e.g. http://127.0.0.1:8081/bot")
     p.add_argument("--webhook-url", help="public HTTPS URL Telegram posts updates to (enables webhook mode)")
-    p.add_argument("--listen", default="0.0.0.0", help="webhook mode: address to listen on")
+    p.add_argument("--listen", default="127.0.0.1",
+                   help="webhook mode: address to listen on (TLS ends at a proxy in front of it)")
     p.add_argument("--port", type=int, default=8443, help="webhook mode: port to listen on")
     p.add_argument("--secret-token", default=os.environ.get("TELEGRAM_WEBHOOK_SECRET"),
-                   help="webhook mode: secret Telegram sends in a header (or $TELEGRAM_WEBHOOK_SECRET)")
+                   help="webhook mode, required: secret Telegram sends in a header (or $TELEGRAM_WEBHOOK_SECRET)")
     p.add_argument("--exported", help="model folder (default: $IEUM_EXPORTED or the shipped one)")
     p.add_argument("--threads", type=int, default=1, help="onnxruntime threads per composition")
     p.add_argument("--workers", type=int, default=2, help="compositions at once")
@@ -516,9 +604,31 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-rate", type=float, default=30,
                    help="sends per second overall (Telegram allows about 30; 0 = no limit, for load tests)")
     p.add_argument("--style", choices=STYLES, default=DEFAULT_STYLE, help="terminal chat: speech level")
-    args = p.parse_args(argv)
+    return p
+
+
+def run_webhook(app: Application, args: argparse.Namespace) -> None:
+    """Webhook mode: plain HTTP on `--listen` behind a TLS proxy; only requests with the secret
+    header are read, and none larger than MAX_WEBHOOK_BODY."""
+    from tornado.httpserver import HTTPServer  # PTB's webhook server; the cap applies to it
+
+    HTTPServer.configure(None, max_body_size=MAX_WEBHOOK_BODY)
+    app.run_webhook(listen=args.listen, port=args.port, url_path="telegram", secret_token=args.secret_token,
+                    webhook_url=args.webhook_url.rstrip("/") + "/telegram", allowed_updates=Update.ALL_TYPES)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token in the URL
+    if args.base_url and (problem := base_url_problem(args.base_url)):
+        print(f"--base-url {args.base_url}: {problem}", file=sys.stderr)
+        return 2
+    if args.webhook_url and not args.secret_token:
+        print("웹훅 모드에는 비밀 토큰이 필요합니다 / webhook mode needs a secret: pass --secret-token or set "
+              "TELEGRAM_WEBHOOK_SECRET (Telegram sends it with every update; requests without it are refused)",
+              file=sys.stderr)
+        return 2
     try:
         engine = Engine(args.exported, threads=args.threads)
     except ExportedModelError as e:
@@ -529,13 +639,21 @@ def main(argv: list[str] | None = None) -> int:
         print(NO_TOKEN, file=sys.stderr)
         run_chat(engine, sys.stdin, sys.stdout, style=args.style)
         return 0
-    app = build_application(token, engine, base_url=args.base_url, store=args.store, workers=args.workers,
-                            max_rate=args.max_rate)
-    if args.webhook_url:
-        app.run_webhook(listen=args.listen, port=args.port, url_path="telegram", secret_token=args.secret_token,
-                        webhook_url=args.webhook_url.rstrip("/") + "/telegram", allowed_updates=Update.ALL_TYPES)
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    protect(token)
+    try:
+        app = build_application(token, engine, base_url=args.base_url, store=args.store, workers=args.workers,
+                                max_rate=args.max_rate)
+    except StoreError as e:
+        print(f"설정 저장소를 쓸 수 없습니다 / {e}", file=sys.stderr)
+        return 1
+    try:
+        if args.webhook_url:
+            run_webhook(app, args)
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except Exception as e:  # a rejected token, an unreachable server: one line, the token masked
+        log.error("ieum-bot stopped: %s: %s", type(e).__name__, e)
+        return 1
     return 0
 
 

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 
@@ -20,8 +21,8 @@ SEED_WORDS = ["백설공주", "동물들", "숲속", "이야기하다"]
 
 
 @asynccontextmanager
-async def running_bot(telegram: FakeTelegram, engine, store):
-    app = build_application(telegram.token, engine, base_url=telegram.base_url, store=store)
+async def running_bot(telegram: FakeTelegram, engine, store, **options):
+    app = build_application(telegram.token, engine, base_url=telegram.base_url, store=store, **options)
     async with app:
         await app.post_init(app)  # as run_polling does
         await app.start()
@@ -158,7 +159,7 @@ async def test_every_update_gets_its_reply_despite_send_failures(telegram, engin
 
 
 async def test_sigterm_finishes_in_flight_updates_and_exits_zero(telegram, tmp_path):
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": telegram.token}
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": telegram.token, "PYTHONPATH": str(Path(__file__).parent.parent)}
     proc = subprocess.Popen([sys.executable, "-m", "bot.app", "--base-url", telegram.base_url,
                              "--store", str(tmp_path / "s.sqlite3")], env=env, cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
