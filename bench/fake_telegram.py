@@ -37,6 +37,8 @@ class FakeTelegram:
         self.faults: dict[str, list[Any]] = {}  # method -> queue of 429 seconds / "500" / "drop" / ("slow", s)
         self.texts: dict[tuple[int, int], str] = {}  # (chat, message) -> current text
         self._updates: list[dict] = []
+        self.delivered: dict[int, dict] = {}  # update_id -> update, once a getUpdates answer carried it
+        self.confirmed = 0  # updates with a smaller id are confirmed (a getUpdates offset went past them)
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._changed = asyncio.Condition()
@@ -170,6 +172,7 @@ class FakeTelegram:
 
     async def _get_updates(self, params: dict) -> web.Response:
         offset, timeout = int(params.get("offset") or 0), float(params.get("timeout") or 0)
+        self.confirmed = max(self.confirmed, offset)
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates and timeout:
             try:
@@ -178,7 +181,9 @@ class FakeTelegram:
             except TimeoutError:
                 pass
         limit = int(params.get("limit") or 100)
-        return web.json_response({"ok": True, "result": self._updates[:limit]})
+        batch = self._updates[:limit]
+        self.delivered.update((u["update_id"], u) for u in batch)
+        return web.json_response({"ok": True, "result": batch})
 
     def _answer(self, method: str, p: dict) -> Any:
         if method == "getMe":

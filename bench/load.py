@@ -1,8 +1,11 @@
-"""The bot under load: many chats send word lists at once through the fake Bot API server to a
-real `ieum-bot` process; reports replies per second, latency from update to reply, lost replies.
-The word lists are the official test concept sets (IEUM_DATA_DIR), else a small built-in list.
+"""The bot under load: many chats send word lists through the fake Bot API server to a real
+`ieum-bot` process; reports replies per second, latency from update to reply, lost replies.
+Two scenarios: a burst (every message pushed at once; throughput) and steady traffic (`--rate`
+messages a second, spread over the chats in turn; latency at a realistic load). The word lists
+are the official test concept sets (IEUM_DATA_DIR), else a small built-in list.
 
-    python -m bench.load --chats 100 --messages 20 [--faults]
+    python -m bench.load --chats 200 --messages 10 --runs 3              # burst, send cap off
+    python -m bench.load --chats 100 --rate 25 --seconds 24 --max-rate 30  # steady, default flags
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from bench.fake_telegram import FakeTelegram
 from bench.latency import load_inputs
 
 
-async def run(chats: int, messages: int, max_rate: float, faults: bool) -> dict:
+async def run(chats: int, messages: int, max_rate: float, faults: bool, rate: float = 0) -> dict:
+    """One bot process, `chats` × `messages` word lists: all at once, or `rate` a second."""
     telegram = FakeTelegram()
     await telegram.start()
     if faults:  # every 50th send fails once: alternately a 429 (retry after 1 s) and a 500
@@ -38,8 +42,11 @@ async def run(chats: int, messages: int, max_rate: float, faults: bool) -> dict:
             start = time.monotonic()
             for k in range(messages):
                 for chat in range(1, chats + 1):
+                    i = k * chats + chat - 1
+                    if rate:  # steady arrivals: message i is due at start + i / rate
+                        await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
                     pushed.setdefault(chat, []).append(time.monotonic())
-                    telegram.push_message(chat, inputs[k * chats + chat - 1])
+                    telegram.push_message(chat, inputs[i])
             total = chats * messages
             try:
                 await telegram.wait_for(lambda t: len(t.sent("sendMessage")) >= total, timeout=600)
@@ -65,17 +72,31 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--chats", type=int, default=100)
-    p.add_argument("--messages", type=int, default=20)
-    p.add_argument("--max-rate", type=float, default=0, help="the bot's overall send limit (0 = off)")
+    p.add_argument("--messages", type=int, default=20, help="per chat (with --rate: see --seconds)")
+    p.add_argument("--rate", type=float, default=0, help="steady arrivals, messages per second (0 = all at once)")
+    p.add_argument("--seconds", type=float, default=0, help="with --rate: how long (sets --messages)")
+    p.add_argument("--max-rate", type=float, default=0, help="the bot's overall send limit (0 = off; the bot's "
+                   "own default is 30)")
     p.add_argument("--faults", action="store_true", help="inject 429 and 500 answers")
+    p.add_argument("--runs", type=int, default=1, help="repeat, each with a fresh bot process; report the median")
     args = p.parse_args(argv)
-    r = asyncio.run(run(args.chats, args.messages, args.max_rate, args.faults))
-    print(f"{args.chats} chats × {args.messages} messages (all pushed at once), max-rate {args.max_rate}, "
+    if args.rate and args.seconds:
+        args.messages = max(1, round(args.rate * args.seconds / args.chats))
+    arrival = f"{args.rate:g} a second" if args.rate else "all pushed at once"
+    print(f"{args.chats} chats × {args.messages} messages ({arrival}), max-rate {args.max_rate:g}, "
           f"faults {'on' if args.faults else 'off'}")
-    print(f"replies {r['replies']}/{r['updates']} (lost {r['lost']}) in {r['seconds']:.1f} s = "
-          f"{r['replies_per_s']:.1f} replies/s; update→reply p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms"
-          + (f"; injected faults left unused: {r['faults_left']}" if args.faults else ""))
-    return 0 if r["lost"] == 0 else 1
+    results = []
+    for _ in range(args.runs):
+        r = asyncio.run(run(args.chats, args.messages, args.max_rate, args.faults, args.rate))
+        results.append(r)
+        print(f"replies {r['replies']}/{r['updates']} (lost {r['lost']}) in {r['seconds']:.1f} s = "
+              f"{r['replies_per_s']:.1f} replies/s; update→reply p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms"
+              + (f"; injected faults left unused: {r['faults_left']}" if args.faults else ""), flush=True)
+    if args.runs > 1:
+        median = {k: statistics.median(r[k] for r in results) for k in ("replies_per_s", "p50_ms", "p99_ms")}
+        print(f"median of {args.runs}: {median['replies_per_s']:.1f} replies/s, p50 {median['p50_ms']:.0f} ms, "
+              f"p99 {median['p99_ms']:.0f} ms, lost {sum(r['lost'] for r in results)} in all")
+    return 0 if all(r["lost"] == 0 for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import os
 import re
 import sqlite3
 import sys
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple
 from functools import partial
@@ -39,7 +40,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -55,6 +56,7 @@ from bot.chat import run_chat
 from bot.engine import Composition, Engine, ExportedModelError
 from bot.explain import explain
 from bot.feedback import clean_correction
+from bot.inbox import DurableQueue, SQLiteInbox
 from bot.logsafe import protect
 from bot.realize import STYLE_NAMES, STYLES, Particle
 from bot.store import KEEP, Store, StoreError, open_store
@@ -64,7 +66,9 @@ from bot.words import MAX_INPUT_CHARS, MAX_WORD_CHARS, MAX_WORDS, ComposeError, 
 log = logging.getLogger("ieum.bot")
 
 DEFAULT_STYLE = "formal"  # 합니다체 for a new user, as in the seed example
-ALTERNATIVES = 3
+ALTERNATIVES = 3  # sentences composed when 다른 문장 is first pressed (the first reply composes one)
+TYPING_AFTER = 0.3  # seconds: a composition still running then shows "typing…"
+CACHED = 1024  # recent (words, style, n) answers kept: a classroom sends the same words many times
 SAVED_SHOWN = 20
 HISTORY_SHOWN = 10
 SEED = "백설공주, 동물들, 숲속, 이야기하다"
@@ -154,15 +158,40 @@ class RetryingRateLimiter(AIORateLimiter):
 
 class EnginePool:
     """The engine behind a small thread pool: composing never blocks the event loop, and at most
-    `workers` sentences are composed at once."""
+    `workers` sentences are composed at once. The last `cached` answers are kept (the engine is
+    deterministic), so the same words again cost nothing."""
 
-    def __init__(self, engine: Engine, workers: int = 2) -> None:
+    def __init__(self, engine: Engine, workers: int = 2, cached: int = CACHED) -> None:
         self.engine = engine
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="compose")
+        self.cached = cached
+        self._cache: OrderedDict[tuple, list[Composition]] = OrderedDict()
 
-    async def compose(self, words: list[str], style: str, n: int = ALTERNATIVES) -> list[Composition]:
+    async def compose(self, words: list[str], style: str, n: int = 1) -> list[Composition]:
+        key = (tuple(words), style, n)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, partial(self.engine.compose, words, n=n, style=style))
+        found = await loop.run_in_executor(self.pool, partial(self.engine.compose, words, n=n, style=style))
+        self._cache[key] = found
+        if len(self._cache) > self.cached:
+            self._cache.popitem(last=False)
+        return found
+
+
+async def composing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, words: list[str], style: str,
+                    n: int = 1) -> list[Composition]:
+    """Compose off the event loop; "typing…" is sent only if the sentence is still not ready after
+    TYPING_AFTER (a 4 ms composition needs no chat action, a queue behind a burst does)."""
+    task = asyncio.ensure_future(context.bot_data["composer"].compose(words, style, n))
+    done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER)
+    if not done:
+        try:
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError as e:  # a courtesy: the reply matters more
+            log.warning("typing action failed (%s)", e)
+    return await task
 
 
 # -- state ------------------------------------------------------------------------------------
@@ -188,9 +217,8 @@ def current(state: dict) -> tuple[str, tuple[Particle, ...]]:
 
 
 def keyboard(key: str, state: dict) -> InlineKeyboardMarkup:
-    row = [InlineKeyboardButton("조사 설명", callback_data=f"{key}:explain")]
-    if len(state["sentences"]) > 1:
-        row.insert(0, InlineKeyboardButton("다른 문장", callback_data=f"{key}:next"))
+    row = [InlineKeyboardButton("다른 문장", callback_data=f"{key}:next"),
+           InlineKeyboardButton("조사 설명", callback_data=f"{key}:explain")]
     styles = [InlineKeyboardButton(("✓ " if s == state["style"] else "") + STYLE_NAMES[s], callback_data=f"{key}:s:{s}")
               for s in STYLES]
     keep = [InlineKeyboardButton("⭐ 저장", callback_data=f"{key}:save"),
@@ -238,9 +266,8 @@ async def compose_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text
     except ComposeError as e:
         await message.reply_text(e.korean)
         return
-    await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
     try:
-        found = await context.bot_data["composer"].compose(words, style)
+        found = await composing(context, message.chat_id, words, style)
     except ComposeError as e:
         await message.reply_text(e.korean)
         return
@@ -373,11 +400,20 @@ async def on_choose_style(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def on_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """다른 문장: show the next alternative in place."""
+    """다른 문장: show the next alternative in place (the alternatives are composed on the first press)."""
+    query = update.callback_query
     if not (pressed := await button_state(update, context)):
         return
     key, state = pressed
-    await update.callback_query.answer()
+    await query.answer()
+    if len(state["sentences"]) == 1:
+        try:
+            found = await composing(context, query.message.chat.id, state["words"], state["style"], ALTERNATIVES)
+        except ComposeError:
+            found = []
+        shown = state["sentences"][0]["sentence"]
+        state["sentences"] += shown_state(state["words"], state["style"],
+                                          [c for c in found if c.sentence != shown])["sentences"]
     state["index"] = (state["index"] + 1) % len(state["sentences"])
     await store(context).put_button(user_id(update), state, key)
     await edit(update.callback_query, current(state)[0], keyboard(key, state))
@@ -394,9 +430,8 @@ async def on_restyle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await query.answer(f"이미 {STYLE_NAMES[style]} 문장입니다.")
         return
     await query.answer()
-    await context.bot.send_chat_action(query.message.chat.id, ChatAction.TYPING)
     try:
-        found = await context.bot_data["composer"].compose(state["words"], style)
+        found = await composing(context, query.message.chat.id, state["words"], style)
     except ComposeError as e:
         await query.message.reply_text(e.korean)
         return
@@ -467,7 +502,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     try:
         words = split_words(query.query) if query.query.strip() else []
         style = (await store(context).settings(user_id(update))).get("style", DEFAULT_STYLE)
-        found = await context.bot_data["composer"].compose(words, style) if words else []
+        found = await context.bot_data["composer"].compose(words, style, ALTERNATIVES) if words else []
     except ComposeError:
         found = []
     for i, c in enumerate(found):
@@ -499,12 +534,22 @@ async def tell_flood(update: Update) -> None:
         log.exception("could not send the flood note")
 
 
-async def set_commands(app: Application) -> None:
+async def start_up(app: Application) -> None:
+    """Before the first update: the command menu, then the updates a previous run left unanswered."""
     await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+    await app.update_queue.replay(app.bot)
 
 
 async def close_store(app: Application) -> None:
     await app.bot_data["store"].close()
+    await app.update_queue.inbox.close()
+
+
+def inbox_path(store: str | Path) -> Path:
+    """The inbox file: beside a SQLite store, else in .ieum/."""
+    if str(store).startswith(("redis://", "rediss://", "unix://")):
+        return Path(".ieum/inbox.sqlite3")
+    return Path(store).with_name("inbox.sqlite3")
 
 
 KEY = r"^[\w-]{12}:"  # a sentence message's state key (bot.store.new_key)
@@ -513,15 +558,23 @@ KEY = r"^[\w-]{12}:"  # a sentence message's state key (bot.store.new_key)
 def build_application(token: str, engine: Engine, *, base_url: str | None = None,
                       store: str | Path = ".ieum/settings.sqlite3", workers: int = 2,
                       concurrent_updates: int = 512, backlog: int = 20, max_rate: float = 30,
-                      read_timeout: float = 5.0) -> Application:
+                      read_timeout: float = 5.0, inbox: str | Path | None = None) -> Application:
     """The whole bot; `store` is a SQLite path or a redis:// URL (StoreError when it cannot be
     written); `max_rate` caps sends per second overall (Telegram's flood limit; 0 = off); each
-    chat keeps at most `backlog` updates waiting (bot/updates.py)."""
+    chat keeps at most `backlog` updates waiting (bot/updates.py); `inbox` is the SQLite file
+    that keeps updates until they are answered (bot/inbox.py; default: beside the store)."""
+    queue = DurableQueue(SQLiteInbox(inbox or inbox_path(store)))
+
+    async def done(update: object) -> None:
+        if isinstance(update, Update):
+            await queue.inbox.done(update.update_id)
+
     builder = (Application.builder().token(token)
+               .update_queue(queue)
                .rate_limiter(RetryingRateLimiter(max_retries=3, overall_max_rate=max_rate))
-               .concurrent_updates(ChatQueues(concurrent_updates, backlog, on_note=tell_flood))
+               .concurrent_updates(ChatQueues(concurrent_updates, backlog, on_done=done, on_note=tell_flood))
                .read_timeout(read_timeout)
-               .post_init(set_commands)
+               .post_init(start_up)
                .post_shutdown(close_store))
     if base_url:
         builder = builder.base_url(base_url)

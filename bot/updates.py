@@ -44,12 +44,12 @@ class ChatQueues(BaseUpdateProcessor):
     """Each chat's updates one at a time and in order; chats in parallel; a flood's excess dropped."""
 
     def __init__(self, max_concurrent_updates: int = 512, backlog: int = 20, group_backlog: int = 3,
-                 on_drop: Callable[[object], Awaitable[None]] | None = None,
+                 on_done: Callable[[object], Awaitable[None]] | None = None,
                  on_note: Callable[[Update], Awaitable[None]] | None = None) -> None:
         super().__init__(max_concurrent_updates)
         self.backlog = backlog
         self.group_backlog = group_backlog
-        self.on_drop = on_drop  # called for each dropped update (the inbox marks it done)
+        self.on_done = on_done  # called once each update is handled or dropped (the inbox marks it done)
         self.on_note = on_note  # the one polite note per flood
         self._chats: dict[int, _Chat] = {}
         self._notes: set[asyncio.Task] = set()
@@ -57,7 +57,7 @@ class ChatQueues(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
         if key is None:
-            await coroutine
+            await self._run(update, coroutine)
             return
         chat = self._chats.get(key)
         if chat is not None:  # the chat's runner will get to it; this slot is free again
@@ -68,9 +68,9 @@ class ChatQueues(BaseUpdateProcessor):
             return
         chat = self._chats[key] = _Chat()
         try:
-            await _run(update, coroutine)
+            await self._run(update, coroutine)
             while chat.queue:
-                await _run(*chat.queue.popleft())
+                await self._run(*chat.queue.popleft())
         finally:
             del self._chats[key]
 
@@ -81,8 +81,7 @@ class ChatQueues(BaseUpdateProcessor):
     async def _drop(self, update: object, coroutine: Awaitable[Any], chat: _Chat) -> None:
         coroutine.close()  # type: ignore[attr-defined]  # never started
         log.info("update %s dropped: its chat has %d waiting", getattr(update, "update_id", "?"), len(chat.queue))
-        if self.on_drop is not None:
-            await self.on_drop(update)
+        await self._done(update)
         if not chat.noted and self.on_note is not None and isinstance(update, Update):
             chat.noted = True
             task = asyncio.create_task(self.on_note(update))  # waits on the send limiter, not here
@@ -96,10 +95,18 @@ class ChatQueues(BaseUpdateProcessor):
         for task in self._notes:  # a note still waiting on the send limiter is not worth waiting for
             task.cancel()
 
+    async def _run(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Await one update's handling; a failure (PTB reports handler errors itself) never stops the queue."""
+        try:
+            await coroutine
+        except Exception:
+            log.exception("update %s failed", getattr(update, "update_id", "?"))
+        await self._done(update)
 
-async def _run(update: object, coroutine: Awaitable[Any]) -> None:
-    """Await one update's handling; a failure (PTB reports handler errors itself) never stops the queue."""
-    try:
-        await coroutine
-    except Exception:
-        log.exception("update %s failed", getattr(update, "update_id", "?"))
+    async def _done(self, update: object) -> None:
+        if self.on_done is None:
+            return
+        try:
+            await self.on_done(update)
+        except Exception:
+            log.exception("update %s: could not record it as done", getattr(update, "update_id", "?"))

@@ -68,7 +68,7 @@ async def test_message_and_compose_command_give_a_formal_sentence_with_every_wor
             reply = await ask(telegram, 2, text)
             assert all(uses(w, reply) for w in SEED_WORDS), reply
             assert reply.endswith("니다."), reply  # 합니다체 is a new user's default
-        assert telegram.sent("sendChatAction", 2), "typing action while composing"
+        assert not telegram.sent("sendChatAction"), "no typing action before a reply that takes milliseconds"
         assert all("parse_mode" not in c.params for c in telegram.sent("sendMessage"))
 
 
@@ -168,18 +168,38 @@ async def test_sigterm_finishes_in_flight_updates_and_exits_zero(telegram, tmp_p
         chats = range(100, 140)
         for chat in chats:
             telegram.push_message(chat, "고양이, 생선, 먹다")
-        await telegram.wait_for(lambda t: len(t.sent("sendChatAction")) >= 5, timeout=30)
+        await telegram.wait_for(lambda t: len(t.sent("sendMessage")) >= 5, timeout=30)
         proc.send_signal(signal.SIGTERM)
         code = await asyncio.to_thread(proc.wait, 60)
         log = proc.stdout.read().decode()
         assert code == 0, log
         assert TELEGRAM_TOKEN_NOT_IN(log, telegram.token)
-        started = {c.params["chat_id"] for c in telegram.sent("sendChatAction")}
+        taken = {u["message"]["chat"]["id"] for i, u in telegram.delivered.items() if i < telegram.confirmed}
         answered = {c.params["chat_id"] for c in telegram.sent("sendMessage")}
-        assert started <= answered, f"in-flight updates lost: {sorted(started - answered)}"
+        assert len(answered) >= 5 and taken <= answered, f"confirmed, not answered: {sorted(taken - answered)}"
     finally:
         proc.kill()
 
 
 def TELEGRAM_TOKEN_NOT_IN(log: str, token: str) -> bool:  # noqa: N802
     return token not in log and token.split(":")[1] not in log
+
+
+async def test_typing_is_shown_only_when_a_reply_is_slow(telegram, engine, tmp_path):
+    class Slow:
+        def __init__(self, composer, delay: float) -> None:
+            self.composer, self.delay = composer, delay
+
+        async def compose(self, *args, **kwargs):
+            await asyncio.sleep(self.delay)
+            return await self.composer.compose(*args, **kwargs)
+
+    async with running_bot(telegram, engine, tmp_path / "s.sqlite3") as app:
+        await ask(telegram, 10, "고양이, 생선, 먹다")
+        assert not telegram.sent("sendChatAction")
+        app.bot_data["composer"] = Slow(app.bot_data["composer"], 0.8)
+        reply = await ask(telegram, 10, "강아지, 공원, 뛰다")
+        assert all(uses(w, reply) for w in ["강아지", "공원", "뛰다"])
+        typing = telegram.sent("sendChatAction", 10)
+        assert len(typing) == 1 and typing[0].params["action"] == "typing"
+        assert typing[0].at < telegram.sent("sendMessage", 10)[-1].at

@@ -113,7 +113,7 @@ async def test_a_flooding_group_or_user_does_not_delay_others(telegram, engine, 
         await telegram.wait_for(lambda t: len(texts(t, 32)) >= 20, timeout=30)
         await asyncio.sleep(0.5)
         assert texts(telegram, 32).count(FLOOD) == 1 and texts(telegram, -1001).count(FLOOD) == 1
-        assert len(texts(telegram, 32)) < 40  # the backlog of 20 (and those answered while it came), the note
+        assert len(texts(telegram, 32)) < 150  # the backlog of 20 and those answered while the flood came
 
 
 # -- 3. the token never reaches the logs -------------------------------------------------------------
