@@ -20,10 +20,7 @@ import os
 import re
 import sqlite3
 import sys
-from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple
-from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -56,8 +53,9 @@ from bot.chat import run_chat
 from bot.engine import Composition, Engine, ExportedModelError
 from bot.explain import explain
 from bot.feedback import clean_correction
-from bot.inbox import DurableQueue, SQLiteInbox
+from bot.inbox import DurableQueue, InboxRequest, SQLiteInbox
 from bot.logsafe import protect
+from bot.pool import EnginePool
 from bot.realize import STYLE_NAMES, STYLES, Particle
 from bot.store import KEEP, Store, StoreError, open_store
 from bot.updates import ChatQueues
@@ -68,7 +66,7 @@ log = logging.getLogger("ieum.bot")
 DEFAULT_STYLE = "formal"  # 합니다체 for a new user, as in the seed example
 ALTERNATIVES = 3  # sentences composed when 다른 문장 is first pressed (the first reply composes one)
 TYPING_AFTER = 0.3  # seconds: a composition still running then shows "typing…"
-CACHED = 1024  # recent (words, style, n) answers kept: a classroom sends the same words many times
+CONNECTIONS = 32  # to the Bot API: enough at 30 sends a second, and few for httpx to scan on each request
 SAVED_SHOWN = 20
 HISTORY_SHOWN = 10
 SEED = "백설공주, 동물들, 숲속, 이야기하다"
@@ -154,30 +152,6 @@ class RetryingRateLimiter(AIORateLimiter):
                 attempt += 1
                 log.warning("%s failed (%s); retry %d in %.1fs", endpoint, e, attempt, delay)
                 await asyncio.sleep(delay)
-
-
-class EnginePool:
-    """The engine behind a small thread pool: composing never blocks the event loop, and at most
-    `workers` sentences are composed at once. The last `cached` answers are kept (the engine is
-    deterministic), so the same words again cost nothing."""
-
-    def __init__(self, engine: Engine, workers: int = 2, cached: int = CACHED) -> None:
-        self.engine = engine
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="compose")
-        self.cached = cached
-        self._cache: OrderedDict[tuple, list[Composition]] = OrderedDict()
-
-    async def compose(self, words: list[str], style: str, n: int = 1) -> list[Composition]:
-        key = (tuple(words), style, n)
-        if key in self._cache:
-            self._cache.move_to_end(key)
-            return self._cache[key]
-        loop = asyncio.get_running_loop()
-        found = await loop.run_in_executor(self.pool, partial(self.engine.compose, words, n=n, style=style))
-        self._cache[key] = found
-        if len(self._cache) > self.cached:
-            self._cache.popitem(last=False)
-        return found
 
 
 async def composing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, words: list[str], style: str,
@@ -541,6 +515,7 @@ async def start_up(app: Application) -> None:
 
 
 async def close_store(app: Application) -> None:
+    app.bot_data["composer"].close()
     await app.bot_data["store"].close()
     await app.update_queue.inbox.close()
 
@@ -558,11 +533,13 @@ KEY = r"^[\w-]{12}:"  # a sentence message's state key (bot.store.new_key)
 def build_application(token: str, engine: Engine, *, base_url: str | None = None,
                       store: str | Path = ".ieum/settings.sqlite3", workers: int = 2,
                       concurrent_updates: int = 512, backlog: int = 20, max_rate: float = 30,
-                      read_timeout: float = 5.0, inbox: str | Path | None = None) -> Application:
+                      read_timeout: float = 5.0, inbox: str | Path | None = None,
+                      processes: bool = False) -> Application:
     """The whole bot; `store` is a SQLite path or a redis:// URL (StoreError when it cannot be
     written); `max_rate` caps sends per second overall (Telegram's flood limit; 0 = off); each
     chat keeps at most `backlog` updates waiting (bot/updates.py); `inbox` is the SQLite file
-    that keeps updates until they are answered (bot/inbox.py; default: beside the store)."""
+    that keeps updates until they are answered (bot/inbox.py; default: beside the store);
+    `processes` composes in `workers` processes instead of threads (bot/pool.py)."""
     queue = DurableQueue(SQLiteInbox(inbox or inbox_path(store)))
 
     async def done(update: object) -> None:
@@ -571,6 +548,9 @@ def build_application(token: str, engine: Engine, *, base_url: str | None = None
 
     builder = (Application.builder().token(token)
                .update_queue(queue)
+               .get_updates_request(InboxRequest(queue, connection_pool_size=1, read_timeout=read_timeout))
+               .connection_pool_size(CONNECTIONS)
+               .pool_timeout(10)
                .rate_limiter(RetryingRateLimiter(max_retries=3, overall_max_rate=max_rate))
                .concurrent_updates(ChatQueues(concurrent_updates, backlog, on_done=done, on_note=tell_flood))
                .read_timeout(read_timeout)
@@ -579,7 +559,7 @@ def build_application(token: str, engine: Engine, *, base_url: str | None = None
     if base_url:
         builder = builder.base_url(base_url)
     app = builder.build()
-    app.bot_data["composer"] = EnginePool(engine, workers)
+    app.bot_data["composer"] = EnginePool(engine, workers, processes)
     app.bot_data["store"] = open_store(store)
     private = filters.ChatType.PRIVATE
     app.add_handlers([
@@ -652,6 +632,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exported", help="model folder (default: $IEUM_EXPORTED or the shipped one)")
     p.add_argument("--threads", type=int, default=1, help="onnxruntime threads per composition")
     p.add_argument("--workers", type=int, default=2, help="compositions at once")
+    p.add_argument("--processes", action="store_true",
+                   help="compose in --workers worker processes instead of threads (one engine each)")
     p.add_argument("--store", default=os.environ.get("IEUM_STORE", ".ieum/settings.sqlite3"),
                    help="where user data lives: a SQLite file, or a redis:// URL shared by several bot processes")
     p.add_argument("--max-rate", type=float, default=30,
@@ -695,7 +677,7 @@ def main(argv: list[str] | None = None) -> int:
     protect(token)
     try:
         app = build_application(token, engine, base_url=args.base_url, store=args.store, workers=args.workers,
-                                max_rate=args.max_rate)
+                                max_rate=args.max_rate, processes=args.processes)
     except StoreError as e:
         print(f"설정 저장소를 쓸 수 없습니다 / {e}", file=sys.stderr)
         return 1

@@ -3,7 +3,8 @@
 python-telegram-bot confirms a getUpdates batch as soon as it asks for the next one, while the
 updates may still wait in its queue; a killed process (OOM, power cut) would drop them. Here each
 update is written to the inbox before it enters the queue, so before Telegram hears it arrived
-(polling: before the next getUpdates; webhook: before the POST is answered). When its handling is
+(polling: each getUpdates batch in one write, as it comes off the wire, so before the next
+getUpdates confirms it; webhook: before the POST is answered). When its handling is
 over (the reply sent, or the update dropped on purpose) it is marked done. At start-up the updates
 not marked done are replayed, and an update Telegram delivers again is skipped if the inbox knows
 it. So a kill can repeat only the replies in flight at that moment.
@@ -24,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from telegram import Bot, Update
+from telegram.request import HTTPXRequest
 
 log = logging.getLogger("ieum.inbox")
 
@@ -34,8 +36,8 @@ class Inbox(ABC):
     """Updates kept from arrival until they are answered."""
 
     @abstractmethod
-    async def add(self, update_id: int, payload: str) -> bool:
-        """Keep an update (its JSON); False when the inbox already has it (pending or done)."""
+    async def add(self, updates: list[tuple[int, str]]) -> set[int]:
+        """Keep updates (id, JSON) in one write; return the ids that were new (not pending, not done)."""
 
     @abstractmethod
     async def done(self, update_id: int) -> None:
@@ -68,10 +70,16 @@ class SQLiteInbox(Inbox):
     async def _run(self, fn, *args):
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
 
-    async def add(self, update_id: int, payload: str) -> bool:
-        def insert() -> bool:
-            cursor = self._db.execute("INSERT OR IGNORE INTO inbox VALUES (?, ?, NULL)", (update_id, payload))
-            return cursor.rowcount == 1
+    async def add(self, updates: list[tuple[int, str]]) -> set[int]:
+        def insert() -> set[int]:
+            new = set()
+            with self._db:
+                self._db.execute("BEGIN")
+                for update_id, payload in updates:
+                    if self._db.execute("INSERT OR IGNORE INTO inbox VALUES (?, ?, NULL)",
+                                        (update_id, payload)).rowcount == 1:
+                        new.add(update_id)
+            return new
         return await self._run(insert)
 
     async def done(self, update_id: int) -> None:
@@ -111,11 +119,28 @@ class DurableQueue(asyncio.Queue):
     def __init__(self, inbox: Inbox) -> None:
         super().__init__()
         self.inbox = inbox
+        self._polled: set[int] = set()  # ids kept by the getUpdates transport, not yet put
+        self._new: set[int] = set()  # those of them the inbox did not know
+
+    async def received(self, payload: bytes) -> None:
+        """A getUpdates answer, as it comes off the wire: keep its updates in one write."""
+        updates = json.loads(payload).get("result") or []
+        rows = [(u["update_id"], json.dumps(u, ensure_ascii=False)) for u in updates if "update_id" in u]
+        if rows:
+            self._new |= await self.inbox.add(rows)
+            self._polled |= {update_id for update_id, _ in rows}
 
     async def put(self, item: object) -> None:
-        if isinstance(item, Update) and not await self.inbox.add(item.update_id, item.to_json()):
-            log.info("update %s skipped: already received", item.update_id)
-            return
+        if isinstance(item, Update):
+            if item.update_id in self._polled:  # kept already by the transport
+                self._polled.discard(item.update_id)
+                new = item.update_id in self._new
+                self._new.discard(item.update_id)
+            else:  # a webhook POST: kept before it is answered
+                new = bool(await self.inbox.add([(item.update_id, item.to_json())]))
+            if not new:
+                log.info("update %s skipped: already received", item.update_id)
+                return
         await super().put(item)
 
     async def replay(self, bot: Bot) -> int:
@@ -126,3 +151,17 @@ class DurableQueue(asyncio.Queue):
         if payloads:
             log.info("replaying %d updates received before the last stop", len(payloads))
         return len(payloads)
+
+
+class InboxRequest(HTTPXRequest):
+    """The transport of getUpdates: each answer goes into the inbox before PTB reads it."""
+
+    def __init__(self, queue: DurableQueue, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.queue = queue
+
+    async def do_request(self, *args, **kwargs) -> tuple[int, bytes]:
+        code, payload = await super().do_request(*args, **kwargs)
+        if code == 200:
+            await self.queue.received(payload)
+        return code, payload
