@@ -125,7 +125,8 @@ class DurableQueue(asyncio.Queue):
     async def received(self, payload: bytes) -> None:
         """A getUpdates answer, as it comes off the wire: keep its updates in one write."""
         updates = json.loads(payload).get("result") or []
-        rows = [(u["update_id"], json.dumps(u, ensure_ascii=False)) for u in updates if "update_id" in u]
+        # ASCII JSON: a lone surrogate in a message (Telegram passes them on) stays an escape, storable
+        rows = [(u["update_id"], json.dumps(u)) for u in updates if "update_id" in u]
         if rows:
             self._new |= await self.inbox.add(rows)
             self._polled |= {update_id for update_id, _ in rows}

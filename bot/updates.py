@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import BaseUpdateProcessor, filters
 
 log = logging.getLogger("ieum.updates")
 
@@ -32,8 +32,10 @@ class _Chat:
 
 
 def chat_key(update: object) -> int | None:
-    """The queue an update waits in: its chat, else its user (inline queries); None: no queue."""
-    if not isinstance(update, Update):
+    """The queue an update waits in: its chat, else its user (inline queries); None: no queue, for
+    what the bot never answers (edits, channel posts, service messages), which costs nothing."""
+    if not isinstance(update, Update) or not (update.callback_query or update.inline_query or (
+            update.message and not filters.StatusUpdate.ALL.check_update(update))):
         return None
     if update.effective_chat is not None:
         return update.effective_chat.id
