@@ -636,6 +636,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="compose in --workers worker processes instead of threads (one engine each)")
     p.add_argument("--store", default=os.environ.get("IEUM_STORE", ".ieum/settings.sqlite3"),
                    help="where user data lives: a SQLite file, or a redis:// URL shared by several bot processes")
+    p.add_argument("--inbox", help="SQLite file keeping updates until answered (default: beside a SQLite "
+                   "--store, else .ieum/inbox.sqlite3); one per process")
     p.add_argument("--max-rate", type=float, default=30,
                    help="sends per second overall (Telegram allows about 30; 0 = no limit, for load tests)")
     p.add_argument("--style", choices=STYLES, default=DEFAULT_STYLE, help="terminal chat: speech level")
@@ -677,7 +679,7 @@ def main(argv: list[str] | None = None) -> int:
     protect(token)
     try:
         app = build_application(token, engine, base_url=args.base_url, store=args.store, workers=args.workers,
-                                max_rate=args.max_rate, processes=args.processes)
+                                max_rate=args.max_rate, processes=args.processes, inbox=args.inbox)
     except StoreError as e:
         print(f"설정 저장소를 쓸 수 없습니다 / {e}", file=sys.stderr)
         return 1

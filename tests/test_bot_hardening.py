@@ -91,6 +91,8 @@ async def test_webhook_reads_only_requests_with_the_secret_and_caps_the_body(tel
                     raise aiohttp.ClientError(r.status)
             async with http.post(url, data=update(31338), headers={"X-Telegram-Bot-Api-Secret-Token": secret}) as r:
                 assert r.status == 200
+                with sqlite3.connect(tmp_path / "inbox.sqlite3") as inbox:  # kept before the POST was answered
+                    assert inbox.execute("SELECT 1 FROM inbox WHERE update_id = 31338").fetchone()
         await telegram.wait_for(lambda t: texts(t, 31338))
         assert not texts(telegram, 31337)
     finally:
