@@ -3,11 +3,11 @@
 One `Engine` is loaded once (it checks every file of exported/ against model.json first) and
 serves the CLI, the bot and the benchmarks through `compose`. The beam search is lexically
 constrained: a copy slot is used at most once, and the sentence may neither close (. ? !) nor end
-until every word is in it. A plain beam is tried first, since the constraint rarely binds on this
-model and a plain beam keeps its fluency; if no hypothesis can end, the search is repeated with the
-beam split into banks by how many words each hypothesis has used (dynamic beam allocation, Post &
-Vilar 2018), then with a beam four times wider. If even that fails the caller gets an error, never
-a sentence with a word missing.
+until every word is in it as itself and the output rules hold (bot.words.uses, bot.rules.fault).
+A copy slot writes its word as `slot_text` gives it (a predicate's stem, so the model writes the
+ending). A plain beam is tried first, since the constraint rarely binds and a plain beam keeps its
+fluency; then the fallback schedule `SEARCHES`. Its last pass only asks for every word somewhere in
+the sentence, so that every input gets one.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ import sentencepiece as spm
 
 from bot.realize import MAX_WORDS, STYLES, Particle, detect_style, realize_particles, style_token
 from bot.restyle import restyle
+from bot.rules import fault
 from bot.tokens import BOS, EOS, PAD, UNK, encode_source, slot_base
-from bot.words import ComposeError, check_words, uses
+from bot.words import BARE_AMBIGUOUS, ComposeError, normalize_words, slot_text, uses
 
 FORMAT_VERSION = 1
 PACKAGED_EXPORTED = Path(__file__).resolve().parent.parent / "exported"
@@ -46,6 +47,20 @@ class Composition:
     score: float  # length-normalised log-probability under the model
     ms: float  # wall time of the compose call that produced it
     particles: tuple[Particle, ...] = ()  # each particle unit realised, with its offset in `sentence`
+
+
+@dataclass(frozen=True)
+class Search:
+    """One pass of the fallback schedule: beam width × `widen`, banks by words used, strict rules."""
+
+    widen: int
+    banks: bool
+    strict: bool
+
+
+# a plain beam keeps the model's fluency and nearly always suffices; then banks (Post & Vilar
+# 2018), a wider beam, and last a loose check so that every input gets a sentence
+SEARCHES = (Search(1, False, True), Search(1, True, True), Search(4, True, True), Search(4, True, False))
 
 
 @dataclass
@@ -136,14 +151,14 @@ class Engine:
                 beam: int | None = None) -> list[Composition]:
         """The `n` best sentences using every word, best first; raises ComposeError subclasses."""
         start = time.perf_counter()
-        words = check_words(list(words))
+        words = normalize_words(list(words))
         if style is not None and style not in STYLES:
             raise ValueError(f"style must be one of {STYLES}")
         width = max(beam or self.beam, n)
         ids, slots = encode_source(self.sp, words, style or "plain")
         encoded = self.encoder.run(None, {"src": np.array([ids], dtype=np.int64)})
-        for tries_width, banks in ((width, False), (width, True), (4 * width, True)):
-            finished = self._search(words, encoded, slots, tries_width, banks)
+        for search in SEARCHES:
+            finished = self._search(words, encoded, slots, search.widen * width, search)
             if finished:
                 break
         if not finished:
@@ -172,7 +187,7 @@ class Engine:
 
     # -- search ---------------------------------------------------------------------------------
     def _search(self, words: list[str], encoded: list[np.ndarray], slots: list[int], width: int,
-                banks: bool) -> list[tuple[float, str, tuple[Particle, ...]]]:
+                search: Search) -> list[tuple[float, str, tuple[Particle, ...]]]:
         """One beam search over the encoder's outputs (`encoded`, computed once per compose)."""
         enc, keys, h, c = encoded
         enc_b = np.repeat(enc, width, 0)
@@ -202,7 +217,7 @@ class Engine:
                 hyp, score = live[row], float(scores[row, token])
                 if token == EOS or token in self._closers:
                     if row not in ending:
-                        ending[row] = self._ending(hyp, words)
+                        ending[row] = self._ending(hyp, words, search.strict)
                     if ending[row] is None:
                         continue
                 if token == EOS:
@@ -211,7 +226,7 @@ class Engine:
                 used = hyp.used | {token - self.slot0} if self._is_slot(token) else hyp.used
                 next_live.append(_Hyp(hyp.tokens + [token], score, used))
                 sources.append(row)
-            if banks:
+            if search.banks:
                 order = _bank_order([len(x.used) for x in next_live])
                 next_live = [next_live[i] for i in order]
                 sources = [sources[i] for i in order]
@@ -229,16 +244,23 @@ class Engine:
         if detect_style(sentence) == style:
             return sentence
         converted = restyle(sentence, style)
-        return converted if converted and all(uses(w, converted) for w in words) else sentence
+        keeps_words = converted and all(uses(w, converted) or not uses(w, sentence) for w in words)
+        return converted if keeps_words else sentence
 
     def _is_slot(self, token: int) -> bool:
         return self.slot0 <= token < self.slot0 + MAX_WORDS
 
-    def _ending(self, hyp: _Hyp, words: list[str]) -> tuple[str, tuple[Particle, ...]] | None:
-        """The realised sentence and its particles if `hyp` may end here (every word used), else None."""
-        sentence, particles = realize_particles(self.sp.decode(hyp.tokens[1:]), words)
-        missing = [w for i, w in enumerate(words) if i not in hyp.used]
-        return (sentence, particles) if all(uses(w, sentence) for w in missing) else None
+    def _ending(self, hyp: _Hyp, words: list[str], strict: bool) -> tuple[str, tuple[Particle, ...]] | None:
+        """The realised sentence and its particles if `hyp` may end here, else None. Strict: every
+        word written by its copy slot or used as itself (`uses`), and no output rule broken
+        (`fault`); else (the last resort) every word's slot or text somewhere in the sentence."""
+        sentence, particles = realize_particles(self.sp.decode(hyp.tokens[1:]), [slot_text(w) for w in words])
+        if strict:
+            unchecked = [w for i, w in enumerate(words) if i not in hyp.used or w in BARE_AMBIGUOUS]
+            ok = all(uses(w, sentence) for w in unchecked) and fault(sentence, words) is None
+        else:
+            ok = all(i in hyp.used or slot_text(w) in sentence for i, w in enumerate(words))
+        return (sentence, particles) if ok else None
 
 
 def _top(scores: np.ndarray, k: int) -> list[tuple[int, int]]:

@@ -114,5 +114,23 @@ def finish_sentence(text: str) -> str:
 
 
 def _tidy(text: str) -> str:
-    """Single spaces, none at the start or before punctuation (a prefix keeps its offsets)."""
-    return re.sub(r" ([.,?!])", r"\1", re.sub(r"\s+", " ", text).lstrip())
+    """Single spaces, none at the start or before punctuation, a native numeral apart from its
+    counter (두 개, 몇 명); a prefix keeps its offsets."""
+    text = re.sub(r" ([.,?!])", r"\1", re.sub(r"\s+", " ", text).lstrip())
+    return _NUMERAL_COUNTER.sub(_space_counter, text)
+
+
+_NUMERALS = "한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|스무|몇|여러"
+_COUNTERS = ("개|명|마리|권|잔|대|장|살|켤레|송이|그루|벌|병|줄|채|척|가지|시간|시|분|번|군데|곳|층|칸|쌍|조각|"
+             "그릇|봉지|상자|통|캔|개월|달|주|해|방울|알|자루|판|접시")
+_AFTER_COUNTER = ("의|을|를|이|가|은|는|에|도|와|과|씩|만|쯤|째|이나|나|밖에|뿐|정도|보다|까지|동안|"
+                  "이에요|예요|입니다|이다|다")
+_NUMERAL_COUNTER = re.compile(
+    rf"(?<![가-힣])({_NUMERALS})({_COUNTERS})(?=$|[^가-힣]|(?:{_AFTER_COUNTER})(?:$|[^가-힣]))")
+# written together in another sense: 한번 (once, try), 한시 (a moment), 한가지 (the same), 열대 (tropics),
+# 세대 (generation), 여러분 (you all), 한대 (a blow)
+_TOGETHER = frozenset({"한번", "한시", "한가지", "열대", "세대", "여러분", "한대"})
+
+
+def _space_counter(m: re.Match[str]) -> str:
+    return m.group(0) if m.group(0) in _TOGETHER else f"{m.group(1)} {m.group(2)}"

@@ -72,8 +72,14 @@ def split_words(text: str) -> list[str]:
             f"input too long: at most {MAX_INPUT_CHARS} characters in all",
         )
     parts = _SEPARATORS.split(text) if _SEPARATORS.search(text) else text.split()
-    words = [_clean(p) for p in parts]
-    return check_words([w for w in words if w])
+    return normalize_words(parts)
+
+
+def normalize_words(words: list[str]) -> list[str]:
+    """Each word NFC-normalised and trimmed, empty ones dropped, the limits enforced: what the
+    engine composes from, however the words arrived (CLI, bot, benchmark, evaluation)."""
+    cleaned = [_clean(unicodedata.normalize("NFC", w)) for w in words]
+    return check_words([w for w in cleaned if w])
 
 
 def words_from_args(args: list[str]) -> list[str]:
@@ -106,11 +112,30 @@ def check_words(words: list[str]) -> list[str]:
 
 
 def uses(word: str, sentence: str) -> bool:
-    """Does `sentence` contain `word`: as written (spacing aside), without a trailing particle, or, for a verb
-    (dictionary form or inflected), its stem with the last syllable conjugated (이야기하다 → 이야기했)."""
-    return any(form in sentence or _spaced(form).search(sentence) for form in _literal_forms(word)) or bool(
-        (pattern := _stem_pattern(word)) and pattern.search(sentence)
-    )
+    """Does `sentence` use `word` as itself (DESIGN.md, output rules)? A noun (or anything not in
+    다-form) must start an eojeol and be followed only by particles, a copula or a 하/되 ending
+    (물을, 물이다, 공부했다 — not 물 in 물어보고, 나 in 가나고, nor 이 "this" without a particle); a
+    predicate in 다-form must start an eojeol as its stem conjugated (떠다니다 → 떠다녔다), a 하다
+    verb also as its noun (이야기하다 → 이야기를 했다)."""
+    form = slot_text(word)
+    if form != word and (pattern := _stem_pattern(word)) and pattern.search(sentence):
+        return True
+    nouns = (form,) if form != word and word.endswith("하다") else () if form != word else _literal_forms(word)
+    for noun in nouns:
+        for m in _spaced(noun).finditer(sentence):
+            tail = re.match(r"[^\s.,?!]*", sentence[m.end():]).group()
+            if _NOUN_TAIL.fullmatch(tail) and (tail or noun not in BARE_AMBIGUOUS):
+                return True
+    return False
+
+
+_PARTICLE = ("께서|에게서|에서|에게|한테|으로|로|이랑|랑|하고|까지|부터|처럼|보다|마다|만큼|밖에|이나|나|이든|든|"
+             "께|의|이|가|을|를|은|는|와|과|에|도|만|아|야|요|조차|마저|뿐|라도|이라도|씩|쯤|끼리")
+_COPULA = "이다|다|이에요|예요|이었\\S*|였\\S*|입니\\S*|이야|이고|고|이며|며|이라\\S*|라고|라는|인|이지\\S*|이니\\S*"
+_DERIVED = "(?:하|해|했|한|할|함|합|히|되|돼|됐|된|될|됨|됩|시키|시켜|시킨|시켰|스럽|스러|스런|다운|적|답)\\S*"
+_NOUN_TAIL = re.compile(f"(?:들)?(?:님)?(?:{_PARTICLE}){{0,3}}(?:{_COPULA})?|(?:들)?{_DERIVED}")
+# one-syllable nouns that are also a determiner or a pronoun-like word when bare (이 "tooth" / "this")
+BARE_AMBIGUOUS = frozenset({"이", "그", "저"})
 
 
 @lru_cache(maxsize=4096)
@@ -131,19 +156,26 @@ def _literal_forms(word: str) -> tuple[str, ...]:
 
 
 # vowel index -> the vowels its syllable may show when conjugated (하→해, 보→봐, 주→줘, 쓰→써,
-# 아프→아파, 다니→다녀, 되→돼)
-_CONTRACTIONS = {0: {1}, 8: {9, 10}, 13: {14}, 18: {0, 4}, 20: {6}, 11: {10}}
+# 아프→아파, 다니→다녀, 되→돼, 하얗→하얘, 그렇→그래)
+_CONTRACTIONS = {0: {1}, 2: {3}, 4: {1, 5}, 8: {9, 10}, 13: {14}, 18: {0, 4}, 20: {6}, 11: {10}}
 
 
 @lru_cache(maxsize=4096)
 def _stem_pattern(word: str) -> re.Pattern[str] | None:
+    """The stem at the start of an eojeol: its body as written, then its last syllable with the
+    same onset and vowel (or its contraction) and any final: 이야기하 → 이야기했, 놀 → 논/놉, but not
+    뛰어놀 → 뛰어나; a 르 stem also as ㄹ + 라/러 (부르다 → 불러)."""
     if len(word) < 2 or not word.endswith("다") or not _HANGUL_SYLLABLE.fullmatch(word[-2]):
         return None
     stem = word[:-1]
     prefix, last = stem[:-1], ord(stem[-1]) - 0xAC00
     initial, vowel = divmod(last // 28, 21)
     vowels = {vowel} | _CONTRACTIONS.get(vowel, set())
-    # the stem's body as written, then its last syllable with the same onset and vowel (or its
-    # contraction), any final: 이야기하 → 이야기했, 놀 → 논/놉, but not 뛰어놀 → 뛰어나
     syllables = "".join(chr(0xAC00 + (initial * 21 + v) * 28 + f) for v in sorted(vowels) for f in range(28))
-    return re.compile(re.escape(prefix) + f"[{syllables}]")
+    alternatives = [re.escape(prefix) + f"[{syllables}]"]
+    if stem[-1] == "르" and prefix and _HANGUL_SYLLABLE.fullmatch(prefix[-1]) and (ord(prefix[-1]) - 0xAC00) % 28 == 0:
+        alternatives.append(re.escape(prefix[:-1] + chr(ord(prefix[-1]) + _L_FINAL)) + "[라러]")
+    return re.compile(r"(?:^|(?<=\s))(?:" + "|".join(alternatives) + ")")
+
+
+_L_FINAL = 8  # ㄹ as a final consonant

@@ -1,0 +1,53 @@
+"""The output rules of DESIGN.md that a finished sentence must keep, beyond using every word:
+no verb left in its dictionary form where Korean needs an ending, and no runaway chains or
+stutters. The engine refuses a hypothesis that breaks one, so the beam finds another."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from bot.words import slot_text
+
+_ADJECTIVES_FILE = Path(__file__).with_name("adjectives.txt")
+# a verb's plain ending is ㄴ다/는다, so only these may end a sentence in their dictionary form
+_ALWAYS_FINAL = frozenset({"있다", "없다", "이다", "아니다"})
+_CHAIN_LINK = re.compile(r"다[가고]$")  # 한다가, 보다고: one is speech, two are a runaway chain
+_EOJEOL = re.compile(r"[^\s.,?!]+")
+
+
+@lru_cache(maxsize=1)
+def adjectives() -> frozenset[str]:
+    """Dictionary forms of adjectives (kiwipiepy's VA and XR/NNG + 하 XSA over the training text)."""
+    return frozenset(_ADJECTIVES_FILE.read_text(encoding="utf-8").split())
+
+
+def fault(sentence: str, words: list[str]) -> str | None:
+    """Why `sentence` breaks an output rule, or None when it keeps them all."""
+    for word in words:
+        if slot_text(word) == word:
+            continue
+        at = re.escape(word)
+        if re.search(rf"(?:^|\s){at}하", sentence):
+            return f"dictionary form {word} glued to 하"
+        if (re.search(rf"(?:^|\s){at}[.?!]?$", sentence) and word not in _ALWAYS_FINAL
+                and word not in adjectives()):
+            return f"verb {word} left in its dictionary form"
+    eojeols = _EOJEOL.findall(sentence)
+    if sum(bool(_CHAIN_LINK.search(e)) for e in eojeols) >= 2:
+        return "runaway chain of 다가/다고"
+    for e in eojeols:
+        if len(e) >= 2 and e.endswith("다가") and _has_final_n(e[-3:-2]):
+            return f"ungrammatical {e}"
+    for first, second in zip(eojeols, eojeols[1:]):
+        if len(first) >= 2 and second.startswith(first) and first not in words:
+            return f"stutter {first} {second}"
+    repeated = {e for e in eojeols if len(e) >= 2 and eojeols.count(e) > 1}
+    if any(words.count(e) < 2 for e in repeated):
+        return f"repeated {sorted(repeated)[0]}"
+    return None
+
+
+def _has_final_n(syllable: str) -> bool:
+    return bool(syllable) and "가" <= syllable <= "힣" and (ord(syllable) - 0xAC00) % 28 == 4
