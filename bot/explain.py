@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tossi
 
+from bot.hangul import final_jamo
 from bot.realize import Particle
 
 # unit -> (the pair as learners write it, its job in plain Korean)
@@ -18,24 +19,15 @@ PARTICLES = {
     "<RANG>": ("(이)랑", "함께·나열 — '와/과'와 같은 뜻으로, 말할 때 자주 씁니다."),
     "<JKV>": ("아/야", "부르기 — 이름을 부를 때 씁니다."),
 }
-_FINALS = "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
 NONE = "이 문장에는 앞말에 따라 모양이 바뀌는 조사(이/가, 을/를, 은/는, 와/과, (으)로 …)가 없습니다."
 FIXED = "에, 에서, 의, 도처럼 모양이 하나뿐인 조사는 앞말과 상관없이 늘 같은 모양입니다."
-
-
-def final_consonant(syllable: str) -> str | None:
-    """The 받침 of a Hangul syllable ('' when it has none); None for anything else."""
-    code = ord(syllable) - 0xAC00
-    if not 0 <= code < 11172:
-        return None
-    return _FINALS[code % 28 - 1] if code % 28 else ""
 
 
 def why(particle: Particle) -> str:
     """Why this allomorph: the last syllable of the word before it has a 받침 or not."""
     forms = PARTICLES[particle.unit][0].replace("(", "").replace(")", "/").split("/")
     last = particle.word[-1:] or " "
-    final = final_consonant(last)
+    final = final_jamo(last)
     chosen = f"'{particle.form}'{tossi.pick(particle.form, '을')} 씁니다"
     if final is None:
         return f"'{last}'의 읽는 소리(끝소리)에 맞춰 {chosen}."

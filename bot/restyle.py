@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-_A, _AE, _YA, _EO, _E, _YEO, _O, _WA, _WAE, _OE, _U, _WO, _EU, _I = 0, 1, 2, 4, 5, 6, 8, 9, 10, 11, 13, 14, 18, 20
-_N, _L, _B, _SS, _H, _D, _S = 4, 8, 17, 20, 27, 7, 19
+from bot.hangul import B_FINAL, H_FINAL, L_FINAL, N_FINAL, S_FINAL, SS_FINAL, Vowel, join, split
+
 _ENDING = re.compile(r"^(.*[가-힣])다([.!]?)$")
 
 # ㄹ-stems whose plain present drops the ㄹ (논다 = 놀- + ㄴ다), so the base alone is ambiguous
@@ -24,15 +24,6 @@ _B_REGULAR_ADJECTIVES = {"좁"}
 _H_REGULAR = {"좋", "놓", "낳", "넣", "닿", "쌓", "찧"}
 
 
-def _parts(syllable: str) -> tuple[int, int, int]:
-    code = ord(syllable) - 0xAC00
-    return code // 588, (code % 588) // 28, code % 28
-
-
-def _join(initial: int, medial: int, final: int = 0) -> str:
-    return chr(0xAC00 + (initial * 21 + medial) * 28 + final)
-
-
 def restyle(sentence: str, style: str) -> str | None:
     """`sentence` with its plain final predicate in `style` ('formal' or 'polite'); None if the
     ending is not one this knows (a question, an already polite ending, …)."""
@@ -41,28 +32,28 @@ def restyle(sentence: str, style: str) -> str | None:
         return None
     head, mark = m.group(1), m.group(2) or "."
     prefix, last = head[:-1], head[-1]
-    initial, medial, final = _parts(last)
-    if last == "는" and prefix and _parts(prefix[-1])[2]:  # 먹는다: a consonant stem
+    initial, medial, final = split(last)
+    if last == "는" and prefix and split(prefix[-1])[2]:  # 먹는다: a consonant stem
         stem = prefix
         body = stem + "습니다" if style == "formal" else _polite_consonant(stem, adjective=False)
-    elif final == _N:  # 본다, 다닌다, 한다: a vowel stem fused with ㄴ
+    elif final == N_FINAL:  # 본다, 다닌다, 한다: a vowel stem fused with ㄴ
         if style == "formal":
-            body = prefix + _join(initial, medial, _B) + "니다"
+            body = prefix + join(initial, medial, B_FINAL) + "니다"
         else:
-            base = prefix + _join(initial, medial)
+            base = prefix + join(initial, medial)
             stem = _l_stem(base, sentence)
             body = _polite_consonant(stem, adjective=False) if stem else _polite_vowel(base)
     elif final:  # 있다, 갔다, 좋다, 덥다: a consonant-final stem or a past tense
         if style == "formal":
             body = head + "습니다"
-        elif final == _SS:
+        elif final == SS_FINAL:
             body = head + "어요"
         else:
             body = _polite_consonant(head, adjective=True)
     elif last == "이" and prefix:  # 학생이다: the copula
         body = prefix + ("입니다" if style == "formal" else "이에요")
     else:  # 크다, 예쁘다, 깨끗하다: a vowel-final adjective
-        body = prefix + _join(initial, medial, _B) + "니다" if style == "formal" else _polite_vowel(head)
+        body = prefix + join(initial, medial, B_FINAL) + "니다" if style == "formal" else _polite_vowel(head)
     return body + mark
 
 
@@ -77,20 +68,20 @@ def _l_stem(base: str, sentence: str) -> str | None:
 def _polite_vowel(stem: str) -> str:
     """해요체 of a vowel-final stem: 가 → 가요, 보 → 봐요, 다니 → 다녀요, 하 → 해요, 부르 → 불러요."""
     prefix, last = stem[:-1], stem[-1]
-    initial, medial, _ = _parts(last)
+    initial, medial, _ = split(last)
     if last in ("하", "푸"):  # 하 → 해, 푸 → 퍼 (irregular)
         return prefix + {"하": "해요", "푸": "퍼요"}[last]
     if last == "르" and prefix:  # 르 irregular: 부르 → 불러, 고르 → 골라
-        p_initial, p_medial, _ = _parts(prefix[-1])
-        tail = "라요" if p_medial in (_A, _O) else "러요"
-        return prefix[:-1] + _join(p_initial, p_medial, _L) + tail
-    contracted = {_O: _WA, _U: _WO, _I: _YEO, _OE: _WAE}.get(medial)
+        p_initial, p_medial, _ = split(prefix[-1])
+        tail = "라요" if p_medial in (Vowel.A, Vowel.O) else "러요"
+        return prefix[:-1] + join(p_initial, p_medial, L_FINAL) + tail
+    contracted = {Vowel.O: Vowel.WA, Vowel.U: Vowel.WO, Vowel.I: Vowel.YEO, Vowel.OE: Vowel.WAE}.get(medial)
     if contracted is not None:
-        return prefix + _join(initial, contracted) + "요"
-    if medial == _EU:  # 크 → 커, 아프 → 아파
-        bright = prefix and _parts(prefix[-1])[1] in (_A, _O)
-        return prefix + _join(initial, _A if bright else _EO) + "요"
-    if medial in (_A, _EO, _AE, _E, _YEO):
+        return prefix + join(initial, contracted) + "요"
+    if medial == Vowel.EU:  # 크 → 커, 아프 → 아파
+        bright = prefix and split(prefix[-1])[1] in (Vowel.A, Vowel.O)
+        return prefix + join(initial, Vowel.A if bright else Vowel.EO) + "요"
+    if medial in (Vowel.A, Vowel.EO, Vowel.AE, Vowel.E, Vowel.YEO):
         return stem + "요"
     return stem + "어요"
 
@@ -98,14 +89,14 @@ def _polite_vowel(stem: str) -> str:
 def _polite_consonant(stem: str, adjective: bool) -> str:
     """해요체 of a consonant-final stem, with the common ㄷ, ㅂ, ㅅ and ㅎ irregulars."""
     prefix, last = stem[:-1], stem[-1]
-    initial, medial, final = _parts(last)
-    bright = medial in (_A, _O, _YA)
+    initial, medial, final = split(last)
+    bright = medial in (Vowel.A, Vowel.O, Vowel.YA)
     if last in _D_IRREGULAR:
         return prefix + _D_IRREGULAR[last] + ("아요" if bright else "어요")
-    if final == _B and (last in _B_IRREGULAR_VERBS or (adjective and last not in _B_REGULAR_ADJECTIVES)):
-        return prefix + _join(initial, medial) + ("와요" if last in ("돕", "곱") else "워요")
-    if final == _S and last in _S_IRREGULAR:
-        return prefix + _join(initial, medial) + ("아요" if bright else "어요")
-    if final == _H and last not in _H_REGULAR:  # 파랗 → 파래, 하얗 → 하얘
-        return prefix + _join(initial, _YA + 1 if medial == _YA else _AE) + "요"
+    if final == B_FINAL and (last in _B_IRREGULAR_VERBS or (adjective and last not in _B_REGULAR_ADJECTIVES)):
+        return prefix + join(initial, medial) + ("와요" if last in ("돕", "곱") else "워요")
+    if final == S_FINAL and last in _S_IRREGULAR:
+        return prefix + join(initial, medial) + ("아요" if bright else "어요")
+    if final == H_FINAL and last not in _H_REGULAR:  # 파랗 → 파래, 하얗 → 하얘
+        return prefix + join(initial, Vowel.YA + 1 if medial == Vowel.YA else Vowel.AE) + "요"
     return stem + ("아요" if bright else "어요")

@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from bot.hangul import N_FINAL, is_syllable, split
 from bot.words import slot_text
 
 _ADJECTIVES_FILE = Path(__file__).with_name("adjectives.txt")
@@ -38,7 +39,7 @@ def fault(sentence: str, words: list[str]) -> str | None:
     if sum(bool(_CHAIN_LINK.search(e)) for e in eojeols) >= 2:
         return "runaway chain of 다가/다고"
     for e in eojeols:
-        if len(e) >= 2 and e.endswith("다가") and _has_final_n(e[-3:-2]):
+        if len(e) >= 3 and e.endswith("다가") and is_syllable(e[-3]) and split(e[-3])[2] == N_FINAL:
             return f"ungrammatical {e}"
     for first, second in zip(eojeols, eojeols[1:]):
         if len(first) >= 2 and second.startswith(first) and first not in words:
@@ -47,7 +48,3 @@ def fault(sentence: str, words: list[str]) -> str | None:
     if any(words.count(e) < 2 for e in repeated):
         return f"repeated {sorted(repeated)[0]}"
     return None
-
-
-def _has_final_n(syllable: str) -> bool:
-    return bool(syllable) and "가" <= syllable <= "힣" and (ord(syllable) - 0xAC00) % 28 == 4

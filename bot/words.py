@@ -7,6 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from bot.hangul import L_FINAL, NO_FINAL, Vowel, is_syllable, join, split
 from bot.realize import MAX_WORDS
 
 MAX_WORD_CHARS = 30
@@ -30,7 +31,7 @@ _NOT_PREDICATES = frozenset({
 
 
 def slot_text(word: str) -> str:
-    """What a copy slot writes for a typed word. A predicate in 다-form stands for its stem, so the
+    """What a copy slot writes for a typed word. Vowel.A predicate in 다-form stands for its stem, so the
     model writes the ending after it (떠다니다 → 떠다니 + ㄴ다 is generated, never "떠다니다."), and a
     noun + 하다 for its noun (치료하다 → 치료 + 했다 / 를 했다); everything else is copied whole."""
     if len(word) < 2 or not word.endswith("다") or word in _NOT_PREDICATES or not _HANGUL_SYLLABLE.fullmatch(word[-2]):
@@ -112,7 +113,7 @@ def check_words(words: list[str]) -> list[str]:
 
 
 def uses(word: str, sentence: str) -> bool:
-    """Does `sentence` use `word` as itself (DESIGN.md, output rules)? A noun (or anything not in
+    """Does `sentence` use `word` as itself (DESIGN.md, output rules)? Vowel.A noun (or anything not in
     다-form) must start an eojeol and be followed only by particles, a copula or a 하/되 ending
     (물을, 물이다, 공부했다 — not 물 in 물어보고, 나 in 가나고, nor 이 "this" without a particle); a
     predicate in 다-form must start an eojeol as its stem conjugated (떠다니다 → 떠다녔다), a 하다
@@ -155,9 +156,11 @@ def _literal_forms(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-# vowel index -> the vowels its syllable may show when conjugated (하→해, 보→봐, 주→줘, 쓰→써,
+# a vowel -> the vowels its syllable may show when conjugated (하→해, 보→봐, 주→줘, 쓰→써,
 # 아프→아파, 다니→다녀, 되→돼, 하얗→하얘, 그렇→그래)
-_CONTRACTIONS = {0: {1}, 2: {3}, 4: {1, 5}, 8: {9, 10}, 13: {14}, 18: {0, 4}, 20: {6}, 11: {10}}
+_CONTRACTIONS = {Vowel.A: {Vowel.AE}, Vowel.YA: {Vowel.YAE}, Vowel.EO: {Vowel.AE, Vowel.E},
+                 Vowel.O: {Vowel.WA, Vowel.WAE}, Vowel.U: {Vowel.WO}, Vowel.EU: {Vowel.A, Vowel.EO},
+                 Vowel.I: {Vowel.YEO}, Vowel.OE: {Vowel.WAE}}
 
 
 @lru_cache(maxsize=4096)
@@ -165,17 +168,14 @@ def _stem_pattern(word: str) -> re.Pattern[str] | None:
     """The stem at the start of an eojeol: its body as written, then its last syllable with the
     same onset and vowel (or its contraction) and any final: 이야기하 → 이야기했, 놀 → 논/놉, but not
     뛰어놀 → 뛰어나; a 르 stem also as ㄹ + 라/러 (부르다 → 불러)."""
-    if len(word) < 2 or not word.endswith("다") or not _HANGUL_SYLLABLE.fullmatch(word[-2]):
+    if len(word) < 2 or not word.endswith("다") or not is_syllable(word[-2]):
         return None
     stem = word[:-1]
-    prefix, last = stem[:-1], ord(stem[-1]) - 0xAC00
-    initial, vowel = divmod(last // 28, 21)
+    prefix = stem[:-1]
+    initial, vowel, _ = split(stem[-1])
     vowels = {vowel} | _CONTRACTIONS.get(vowel, set())
-    syllables = "".join(chr(0xAC00 + (initial * 21 + v) * 28 + f) for v in sorted(vowels) for f in range(28))
+    syllables = "".join(join(initial, v, f) for v in sorted(vowels) for f in range(28))
     alternatives = [re.escape(prefix) + f"[{syllables}]"]
-    if stem[-1] == "르" and prefix and _HANGUL_SYLLABLE.fullmatch(prefix[-1]) and (ord(prefix[-1]) - 0xAC00) % 28 == 0:
-        alternatives.append(re.escape(prefix[:-1] + chr(ord(prefix[-1]) + _L_FINAL)) + "[라러]")
+    if stem[-1] == "르" and prefix and is_syllable(prefix[-1]) and split(prefix[-1])[2] == NO_FINAL:
+        alternatives.append(re.escape(prefix[:-1] + join(*split(prefix[-1])[:2], L_FINAL)) + "[라러]")
     return re.compile(r"(?:^|(?<=\s))(?:" + "|".join(alternatives) + ")")
-
-
-_L_FINAL = 8  # ㄹ as a final consonant

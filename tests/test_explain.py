@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.explain import PARTICLES, explain, final_consonant, why
+from bot.explain import PARTICLES, explain, why
+from bot.hangul import final_jamo
 from bot.realize import PARTICLE_UNITS, Particle, realize_particles
 
 
@@ -13,8 +14,8 @@ def test_every_model_unit_has_a_pair_and_a_job():
 
 
 @pytest.mark.parametrize("syllable, final", [("가", ""), ("책", "ㄱ"), ("울", "ㄹ"), ("상", "ㅇ"), ("3", None)])
-def test_final_consonant(syllable, final):
-    assert final_consonant(syllable) == final
+def test_final_jamo(syllable, final):
+    assert final_jamo(syllable) == final
 
 
 @pytest.mark.parametrize("word, unit, form, expected", [

@@ -1,0 +1,38 @@
+"""Hangul syllable arithmetic, with the jamo named: a syllable is
+가 + (initial × 21 + medial) × 28 + final, the final 0 when it has no 받침."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+FIRST, LAST = 0xAC00, 0xD7A3
+
+
+class Vowel(IntEnum):
+    """The 21 medials in Unicode order."""
+
+    A, AE, YA, YAE, EO, E, YEO, YE, O, WA, WAE, OE, YO, U, WO, WE, WI, YU, EU, UI, I = range(21)  # noqa: E741
+
+
+# finals (받침) used by the rules; 0 = none
+NO_FINAL, D_FINAL, N_FINAL, L_FINAL, B_FINAL, S_FINAL, SS_FINAL, H_FINAL = 0, 7, 4, 8, 17, 19, 20, 27
+FINAL_JAMO = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
+
+
+def is_syllable(ch: str) -> bool:
+    return len(ch) == 1 and FIRST <= ord(ch) <= LAST
+
+
+def split(syllable: str) -> tuple[int, int, int]:
+    """(initial, medial, final) of one syllable."""
+    code = ord(syllable) - FIRST
+    return code // 588, (code % 588) // 28, code % 28
+
+
+def join(initial: int, medial: int, final: int = NO_FINAL) -> str:
+    return chr(FIRST + (initial * 21 + medial) * 28 + final)
+
+
+def final_jamo(syllable: str) -> str | None:
+    """The 받침 as a jamo ('' when there is none); None for anything but a syllable."""
+    return FINAL_JAMO[split(syllable)[2]].strip() if is_syllable(syllable) else None
