@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bot.engine import Engine, find_exported
 from bot.words import split_words
+from training.sets import DATA_DIR, read_commongen
 
 FALLBACK_INPUTS = ["백설공주, 동물들, 숲속, 이야기하다", "고양이, 생선, 먹다", "아이, 공원, 공, 차다",
                    "할머니, 시장, 사과, 사다", "피노키오, 제페토, 나무, 만들다"]
@@ -28,13 +29,8 @@ FALLBACK_INPUTS = ["백설공주, 동물들, 숲속, 이야기하다", "고양�
 
 def load_inputs(count: int) -> list[list[str]]:
     """The first `count` concept sets of the official test split (or a small built-in list)."""
-    data = os.environ.get("IEUM_DATA_DIR")
-    test = Path(data) / "korean_commongen" / "test.txt" if data else None
-    if test and test.is_file():
-        lines = [line.split(" = ")[0].removeprefix("[SOS]").strip() for line in test.read_text().splitlines()]
-        sets = [[w for w in line.split("#") if w.strip()] for line in lines]
-    else:
-        sets = [split_words(t) for t in FALLBACK_INPUTS]
+    test = DATA_DIR / "korean_commongen" / "test.txt"
+    sets = [c for c, _ in read_commongen(test)] if test.is_file() else [split_words(t) for t in FALLBACK_INPUTS]
     return [sets[i % len(sets)] for i in range(count)]
 
 

@@ -15,7 +15,8 @@ import pytest
 from bot.engine import Engine
 from bot.realize import realize
 from tests.fixtures import write_data_dir
-from training.data import PairMaker, read_commongen
+from training.data import PairMaker
+from training.sets import read_commongen
 
 TINY = ["--steps", "40", "--vocab-size", "400", "--emb", "32", "--enc-hidden", "32", "--dec-hidden", "48",
         "--eval-every", "20", "--dev-size", "20", "--batch-size", "32", "--threads", "1"]

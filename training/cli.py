@@ -18,8 +18,9 @@ import time
 from dataclasses import MISSING, fields
 from pathlib import Path
 
-from training.data import prepare, read_commongen, read_pairs
+from training.data import prepare, read_pairs
 from training.model import ComposerConfig
+from training.sets import DATA_DIR
 from training.train import TrainConfig
 
 log = logging.getLogger("ieum-train")
@@ -37,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="feedback export: the bot's store (SQLite path or redis:// URL)")
     p.add_argument("--extra", type=Path, action="append", default=[],
                    help="prepare: a feedback TSV (from `feedback export`) whose corrections join the train set")
-    p.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
+    p.add_argument("--data", type=Path, default=DATA_DIR,
                    help="folder with korean_commongen/ and open/")
     p.add_argument("--run", type=Path, default=ROOT / "runs" / "main", help="work folder (pairs, checkpoints)")
     p.add_argument("--exported", type=Path, default=ROOT / "exported", help="where export writes")
@@ -130,32 +131,42 @@ def step_export(args: argparse.Namespace) -> None:
 
 def step_evaluate(args: argparse.Namespace) -> None:
     from bot.engine import Engine
-    from training.evaluate import BASELINES, score
+    from training import sets
+    from training.evaluate import BASELINES, compose_all, evaluate, rule_counts
     from training.export import write_card
 
     if args.split == "test":
-        items = read_commongen(args.data / "korean_commongen" / "test.txt")
+        official = sets.official_test(args.data)
+        named = {"official": official, "kcg_dict": sets.in_dictionary_forms(official), "typed": sets.typed()}
     else:
-        items = [(p.words, [p.sentence]) for p in read_pairs(args.run / "data" / "dev.jsonl")]
-    results = {}
-    for precision, folder in (("int8", args.exported), ("fp32", args.run / "fp32")):
-        engine = Engine(folder, threads=args.threads, beam=args.beam)
-        predictions = []
-        for concepts, _ in items:
-            try:
-                predictions.append(engine.compose(concepts)[0].sentence)
-            except ValueError as e:
-                log.warning("no sentence for %s: %s", concepts, e)
-                predictions.append("")
-        (args.run / f"{args.split}_{precision}.txt").write_text("\n".join(predictions) + "\n", encoding="utf-8")
-        results[precision] = score(predictions, [r for _, r in items], [c for c, _ in items])
-        log.info("%s %s: %s", args.split, precision, results[precision])
-    print(f"{'':12}{'BLEU-4':>8}{'ROUGE-L':>9}{'coverage':>10}")
-    for name, m in [*BASELINES.items(), *((f"ieum {k}", v) for k, v in results.items())]:
-        print(f"{name:12}{m['bleu4']:>8.2f}{m['rougeL']:>9.2f}{m['coverage']:>10.2f}")
+        dev = sets.dev(args.run)
+        named = {"dev": dev, "dev_dict": sets.in_dictionary_forms(dev)}
+    engines = {"int8": Engine(args.exported, threads=args.threads, beam=args.beam)}
+    if (args.run / "fp32" / "model.json").exists():
+        engines["fp32"] = Engine(args.run / "fp32", threads=args.threads, beam=args.beam)
+    results: dict[str, dict] = {}
+    for name, items in named.items():
+        # the default level with every metric; 합니다체 (the bot's default) for the rule counts
+        for precision, style in (("int8", None), ("fp32", None), ("int8", "formal")):
+            if precision not in engines or (precision == "fp32" and name not in ("official", "dev")):
+                continue
+            key = f"{name} {precision}" + (" formal" if style else "")
+            predictions = compose_all(engines[precision], items, style)
+            (args.run / f"{args.split}_{key.replace(' ', '_')}.txt").write_text(
+                "\n".join(predictions) + "\n", encoding="utf-8")
+            concepts = [c for c, _ in items]
+            results[key] = rule_counts(predictions, concepts) if style else evaluate(predictions, items)
+            log.info("%s: %s", key, results[key])
+    counts = ("no_sentence", "word_not_as_itself", "dictionary_form_left", "glued_counter", "runaway")
+    print(f"{'':24}{'BLEU-4':>8}{'ROUGE-L':>9}{'cover':>7}" + "".join(f"{c[:8]:>10}" for c in counts))
+    for name, m in [*BASELINES.items(), *results.items()]:
+        scores = "".join(f"{m[k]:>{w}.2f}" if k in m else " " * w for k, w in
+                         (("bleu4", 8), ("rougeL", 9), ("coverage", 7)))
+        print(f"{name:24}{scores}" + "".join(f"{m[c]:>10}" if c in m else " " * 10 for c in counts))
     if args.split == "test":
         card = json.loads((args.exported / "model.json").read_text(encoding="utf-8"))
-        card["metrics"] = {"split": "Korean CommonGen official test (2,040 items, 3 references)",
+        card["metrics"] = {"split": "Korean CommonGen official test (2,040 items, 3 references); kcg_dict: "
+                                    "the same in dictionary forms; typed: bench/typed_inputs.tsv (1 reference)",
                            "beam": args.beam, **results, "baselines": BASELINES}
         card["files"] = {role: entry["path"] for role, entry in card["files"].items()}
         write_card(args.exported, card)

@@ -25,6 +25,7 @@ from tqdm import tqdm
 from bot.feedback import read_tsv
 from bot.realize import MAX_WORDS, UNIT_OF_FORM, detect_style, slot_token
 from bot.words import slot_text, uses
+from training.sets import read_commongen
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,6 @@ CONTENT_TAGS = {"NNG", "NNP", "NR", "XR", "VV", "VA", "VV-I", "VA-I", "VV-R", "V
 STEM_TAGS = {"VV", "VA", "VX", "VV-I", "VA-I", "VV-R", "VA-R", "VX-I"}
 # at most this many sentences of a file: encyclopedic text is plentiful but not what users write
 OPEN_CAPS = {"kowiki_common.txt": 60_000, "klue_nli_train.txt": 15_000, "ud_ksl_learners.txt": 3_000}
-_CG_LINE = re.compile(r"^\[SOS\]\s*(.*?)\s*\[EOS\]\s*$")
 _NAME_SYLLABLES = "가나라마바사아자차카타파하민서준지유수연도윤현우진영호은혜선미철희"
 
 
@@ -46,19 +46,6 @@ class Pair:
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=False)
-
-
-def read_commongen(path: Path) -> list[tuple[list[str], list[str]]]:
-    """(concepts, references) per line of a Korean CommonGen file."""
-    items = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        m = _CG_LINE.match(line.strip())
-        if not m:
-            continue
-        parts = [p.strip() for p in m.group(1).split(" = ")]
-        concepts = [c.strip() for c in parts[0].split("#") if c.strip()]
-        items.append((concepts, parts[1:]))
-    return items
 
 
 class PairMaker:

@@ -140,6 +140,39 @@ def score(predictions: list[str], references: list[list[str]], concepts: list[li
     return out
 
 
+def rule_counts(predictions: list[str], concepts: list[list[str]]) -> dict:
+    """How many sentences break each output rule of DESIGN.md (checked with kiwipiepy)."""
+    from training.forms import dictionary_form_left, glued_counter, runaway, used_as_itself
+
+    made = [(p, c) for p, c in zip(predictions, concepts) if p.strip()]
+    return {
+        "no_sentence": len(predictions) - len(made),
+        "word_not_as_itself": sum(not all(used_as_itself(w, p) for w in c) for p, c in made),
+        "dictionary_form_left": sum(dictionary_form_left(p) for p, _ in made),
+        "glued_counter": sum(glued_counter(p) for p, _ in made),
+        "runaway": sum(runaway(p, c) for p, c in made),
+    }
+
+
+def evaluate(predictions: list[str], items: list[tuple[list[str], list[str]]]) -> dict:
+    """The metrics and the rule counts of predictions for (concepts, references) items."""
+    concepts = [c for c, _ in items]
+    return {**score(predictions, [r for _, r in items], concepts), **rule_counts(predictions, concepts)}
+
+
+def compose_all(engine, items: list[tuple[list[str], list[str]]], style: str | None = None) -> list[str]:
+    """The engine's best sentence per item ("" where it gives none)."""
+    from bot.words import ComposeError
+
+    predictions = []
+    for concepts, _ in items:
+        try:
+            predictions.append(engine.compose(concepts, style=style)[0].sentence)
+        except ComposeError:
+            predictions.append("")
+    return predictions
+
+
 def main(argv: list[str] | None = None) -> int:
     """Score a predictions file (one sentence per line, test order), e.g. the output of
     `ieum --batch`: python -m training.evaluate PREDICTIONS [--data ../shared/data]."""
@@ -147,19 +180,15 @@ def main(argv: list[str] | None = None) -> int:
     import json
     from pathlib import Path
 
-    from bot.words import uses
-    from training.data import read_commongen
+    from training.sets import DATA_DIR, official_test
 
     p = argparse.ArgumentParser(prog="python -m training.evaluate", description=main.__doc__)
     p.add_argument("predictions", type=Path)
-    p.add_argument("--data", type=Path, default=Path(__file__).resolve().parent.parent.parent / "shared" / "data")
+    p.add_argument("--data", type=Path, default=DATA_DIR)
     args = p.parse_args(argv)
-    items = read_commongen(args.data / "korean_commongen" / "test.txt")
+    items = official_test(args.data)
     lines = args.predictions.read_text(encoding="utf-8").split("\n")[: len(items)]
-    predictions = [line.split("\t")[0] for line in lines]
-    result = score(predictions, [r for _, r in items], [c for c, _ in items])
-    result["every_word_used"] = sum(all(uses(w, p) for w in c) for p, (c, _) in zip(predictions, items))
-    print(json.dumps(result, ensure_ascii=False))
+    print(json.dumps(evaluate([line.split("\t")[0] for line in lines], items), ensure_ascii=False))
     return 0
 
 
