@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test
+.PHONY: run test train
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,3 +19,8 @@ test: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[train,dev]"
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# Retrain from the shared data (the training extras, then prepare → tokenizer → train → export → evaluate).
+train: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[train,dev]"
+	$(BIN)/ieum-train all

@@ -51,18 +51,17 @@ class TorchSession:
 def make_engine(backend: str, run: Path, threads: int) -> Engine:
     if backend == "onnxruntime-int8":
         return Engine(find_exported(), threads=threads)
-    engine = Engine(run / "fp32", threads=threads)
-    if backend == "torch-eager":
-        import torch
+    if backend != "torch-eager":
+        return Engine(run / "fp32", threads=threads)
+    import torch
 
-        from training.export import ENCODER_INPUTS, STEP_INPUTS, EncoderGraph, StepGraph
-        from training.train import load_model
+    from training.export import ENCODER_INPUTS, STEP_INPUTS, EncoderGraph, StepGraph
+    from training.train import load_model
 
-        torch.set_num_threads(threads)
-        model = load_model(run / "model.pt")
-        engine.encoder = TorchSession(EncoderGraph(model), ENCODER_INPUTS)
-        engine.step = TorchSession(StepGraph(model), STEP_INPUTS)
-    return engine
+    torch.set_num_threads(threads)
+    model = load_model(run / "model.pt")
+    sessions = (TorchSession(EncoderGraph(model), ENCODER_INPUTS), TorchSession(StepGraph(model), STEP_INPUTS))
+    return Engine(run / "fp32", threads=threads, sessions=sessions)
 
 
 def worker(backend: str, run: Path, threads: int, beam: int, count: int, repeats: int) -> dict:

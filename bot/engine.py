@@ -18,6 +18,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import onnxruntime as ort
@@ -61,6 +62,11 @@ class Search:
 # a plain beam keeps the model's fluency and nearly always suffices; then banks (Post & Vilar
 # 2018), a wider beam, and last a loose check so that every input gets a sentence
 SEARCHES = (Search(1, False, True), Search(1, True, True), Search(4, True, True), Search(4, True, False))
+
+
+# candidates read per step: enough that refused closings (one per closing piece) cannot starve
+# the beam; of them, twice the beam is kept before the banks reorder and the beam cuts
+CANDIDATE_MARGIN, CANDIDATES_KEPT = 4, 2
 
 
 @dataclass
@@ -116,27 +122,39 @@ def load_card(exported: Path) -> dict:
     return card
 
 
+class Session(Protocol):
+    def run(self, output_names: None, feeds: dict[str, np.ndarray]) -> list[np.ndarray]: ...
+
+
+def _ort_session(path: Path, threads: int) -> ort.InferenceSession:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def length_penalty(tokens: int, alpha: float) -> float:
+    """GNMT's ((5 + length) / 6) ** alpha: a hypothesis's log-probability is divided by it."""
+    return ((5 + tokens) / 6) ** alpha
+
+
 class Engine:
     """Load exported/ once; `compose(words, n, style)` returns the n best sentences."""
 
     def __init__(self, exported: str | os.PathLike | None = None, threads: int = 1, beam: int = 4,
-                 length_alpha: float = 0.8, max_extra_tokens: int = 24) -> None:
+                 length_alpha: float = 0.8, max_extra_tokens: int = 24,
+                 sessions: tuple[Session, Session] | None = None) -> None:
+        """`sessions` (encoder, step) replace the onnxruntime ones: anything with onnxruntime's
+        `run(None, feeds)`, e.g. the torch graphs the latency benchmark compares."""
         self.dir = find_exported(exported)
         self.card = load_card(self.dir)
         files = self.card["files"]
         self.sp = spm.SentencePieceProcessor(model_file=str(self.dir / files["tokenizer"]["path"]))
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-
-        def session(role: str) -> ort.InferenceSession:
-            return ort.InferenceSession(str(self.dir / files[role]["path"]), options,
-                                        providers=["CPUExecutionProvider"])
-
-        self.encoder, self.step = session("encoder"), session("step")
+        self.encoder, self.step = sessions or (_ort_session(self.dir / files[role]["path"], threads)
+                                               for role in ("encoder", "step"))
         self.beam = beam
-        self.length_alpha = length_alpha  # GNMT length penalty ((5 + len) / 6) ** alpha
+        self.length_alpha = length_alpha
         self.max_extra_tokens = max_extra_tokens
         self.slot0 = slot_base(self.sp)
         vocab = self.sp.get_piece_size()
@@ -210,9 +228,8 @@ class Engine:
             scores = logp + np.array([[hyp.logp] for hyp in live])
             ending: dict[int, tuple[str, tuple[Particle, ...]] | None] = {}  # row -> its sentence if complete
             next_live, sources = [], []
-            # enough candidates that refused closings cannot starve the beam
-            for row, token in _top(scores, width * (len(self._closers) + 4)):
-                if len(next_live) == 2 * width:
+            for row, token in _top(scores, width * (len(self._closers) + CANDIDATE_MARGIN)):
+                if len(next_live) == CANDIDATES_KEPT * width:
                     break
                 hyp, score = live[row], float(scores[row, token])
                 if token == EOS or token in self._closers:
@@ -221,7 +238,7 @@ class Engine:
                     if ending[row] is None:
                         continue
                 if token == EOS:
-                    finished.append((score / ((5 + len(hyp.tokens)) / 6) ** self.length_alpha, *ending[row]))
+                    finished.append((score / length_penalty(len(hyp.tokens), self.length_alpha), *ending[row]))
                     continue
                 used = hyp.used | {token - self.slot0} if self._is_slot(token) else hyp.used
                 next_live.append(_Hyp(hyp.tokens + [token], score, used))

@@ -30,6 +30,8 @@ PARTICLE_UNITS = {
     "<JKV>": (("아", "야"), "아"),
 }
 UNIT_OF_FORM = {form: unit for unit, (forms, _) in PARTICLE_UNITS.items() for form in forms}
+# the Sejong part-of-speech tags (kiwipiepy's and mecab-ko's) of the particles the units stand for
+PARTICLE_TAGS = frozenset({"JKS", "JKC", "JKO", "JX", "JC", "JKB", "JKV"})
 
 GLUE = "<GLUE>"  # marks the rare slot written straight after the text before it
 _SLOT = re.compile(r"<w\d+>")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import sys
@@ -18,21 +17,19 @@ import time
 from dataclasses import MISSING, fields
 from pathlib import Path
 
-from training.data import prepare, read_pairs
-from training.model import ComposerConfig
 from training.sets import DATA_DIR
-from training.train import TrainConfig
 
 log = logging.getLogger("ieum-train")
-STEPS = ("prepare", "tokenizer", "train", "export", "evaluate")
 ROOT = Path(__file__).resolve().parent.parent
-OPEN_SOURCES = "../shared/data/open/README.md lists each file's licence"
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from training.model import ComposerConfig
+    from training.train import TrainConfig
+
     p = argparse.ArgumentParser(prog="ieum-train", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("step", choices=STEPS + ("all", "feedback"))
+    p.add_argument("step", choices=[*STEPS, "all", "feedback"])
     p.add_argument("action", nargs="*", metavar="export OUT.tsv", help="feedback: export OUT.tsv")
     p.add_argument("--store", default=os.environ.get("IEUM_STORE", ".ieum/settings.sqlite3"),
                    help="feedback export: the bot's store (SQLite path or redis:// URL)")
@@ -66,8 +63,11 @@ def _flag_type(default: object):
     return type(default)
 
 
-def train_config(args: argparse.Namespace) -> TrainConfig:
+def train_config(args: argparse.Namespace):
     """The dataclasses filled from their flags (warm-up capped at a tenth of a short run)."""
+    from training.model import ComposerConfig
+    from training.train import TrainConfig
+
     model = ComposerConfig(**{f.name: getattr(args, f.name) for f in fields(ComposerConfig)
                               if f.name not in FIXED_FIELDS})
     train = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name not in FIXED_FIELDS}
@@ -76,6 +76,8 @@ def train_config(args: argparse.Namespace) -> TrainConfig:
 
 
 def step_prepare(args: argparse.Namespace) -> None:
+    from training.data import prepare
+
     data = args.run / "data"
     if (data / "train_open.jsonl").exists() and not args.force:
         log.info("prepare: %s exists, skipping (--force to redo%s)", data, ", with --extra" if args.extra else "")
@@ -104,26 +106,16 @@ def step_train(args: argparse.Namespace) -> None:
 
 def step_export(args: argparse.Namespace) -> None:
     import sentencepiece as spm
-    import torch
 
     from bot.realize import compact
-    from training.export import export
+    from training.data import read_pairs
+    from training.export import export, run_card
     from training.train import load_model
 
     model = load_model(args.run / "model.pt")
     sp = spm.SentencePieceProcessor(model_file=str(args.run / "spm.model"))
     dev = read_pairs(args.run / "data" / "dev.jsonl")[:100]
-    history = json.loads((args.run / "history.json").read_text()) if (args.run / "history.json").exists() else []
-    card = {
-        "name": "ieum composer",
-        "architecture": "BiLSTM encoder, LSTM decoder, Luong attention, whole-word copy pointer, "
-                        "particle units realised by rule",
-        "data": {"korean_commongen_train": "Seo et al., Findings of NAACL 2022 (AI-Hub terms; not redistributed)",
-                 "open_corpora": OPEN_SOURCES, "dev": f"{args.dev_size} items held out of train"},
-        "training": {**{k: v for k, v in torch.load(args.run / "model.pt")["config"].items() if k != "model"},
-                     "minutes": round((history[-1]["time"] - history[0]["time"]) / 60, 1) if len(history) > 1 else None,
-                     "final_dev_loss": history[-1]["dev"] if history else None},
-    }
+    card = run_card(args.run, args.data, args.dev_size)
     export(model, args.run / "spm.model", args.exported, args.run / "fp32", card,
            [(p.words, p.style) for p in dev], [sp.encode(compact(p.target)) for p in dev])
     log.info("export: wrote %s", args.exported)
@@ -133,7 +125,7 @@ def step_evaluate(args: argparse.Namespace) -> None:
     from bot.engine import Engine
     from training import sets
     from training.evaluate import BASELINES, compose_all, evaluate, rule_counts
-    from training.export import write_card
+    from training.export import add_metrics
 
     if args.split == "test":
         official = sets.official_test(args.data)
@@ -164,12 +156,9 @@ def step_evaluate(args: argparse.Namespace) -> None:
                          (("bleu4", 8), ("rougeL", 9), ("coverage", 7)))
         print(f"{name:24}{scores}" + "".join(f"{m[c]:>10}" if c in m else " " * 10 for c in counts))
     if args.split == "test":
-        card = json.loads((args.exported / "model.json").read_text(encoding="utf-8"))
-        card["metrics"] = {"split": "Korean CommonGen official test (2,040 items, 3 references); kcg_dict: "
-                                    "the same in dictionary forms; typed: bench/typed_inputs.tsv (1 reference)",
-                           "beam": args.beam, **results, "baselines": BASELINES}
-        card["files"] = {role: entry["path"] for role, entry in card["files"].items()}
-        write_card(args.exported, card)
+        add_metrics(args.exported, {"split": "Korean CommonGen official test (2,040 items, 3 references); "
+                                             "kcg_dict: the same in dictionary forms; typed: bench/typed_inputs.tsv",
+                                    "beam": args.beam, **results, "baselines": BASELINES})
 
 
 def export_feedback(store_spec: str, out: Path) -> int:
@@ -190,7 +179,11 @@ def export_feedback(store_spec: str, out: Path) -> int:
     return write_tsv([from_entry(e) for e in asyncio.run(take())], out)
 
 
-def main(argv: list[str] | None = None) -> int:
+STEPS = {"prepare": step_prepare, "tokenizer": step_tokenizer, "train": step_train, "export": step_export,
+         "evaluate": step_evaluate}
+
+
+def run(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     args = build_parser().parse_args(argv)
     if args.step == "feedback":
@@ -217,8 +210,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for step in steps:
         log.info("== %s", step)
-        globals()[f"step_{step}"](args)
+        STEPS[step](args)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`run`, or one line saying what to install when the training extras are missing."""
+    try:
+        return run(argv)
+    except ModuleNotFoundError as e:
+        print(f"ieum-train needs the training extras ({e.name} is not installed): "
+              "pip install -e '.[train]'  — or `make train`", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -23,13 +23,12 @@ from kiwipiepy import Kiwi
 from tqdm import tqdm
 
 from bot.feedback import read_tsv
-from bot.realize import MAX_WORDS, UNIT_OF_FORM, detect_style, slot_token
+from bot.realize import MAX_WORDS, PARTICLE_TAGS, UNIT_OF_FORM, detect_style, slot_token
 from bot.words import slot_text, uses
 from training.sets import read_commongen
 
 log = logging.getLogger(__name__)
 
-PARTICLE_TAGS = {"JKS", "JKC", "JKO", "JX", "JC", "JKB", "JKV"}
 CONTENT_TAGS = {"NNG", "NNP", "NR", "XR", "VV", "VA", "VV-I", "VA-I", "VV-R", "VA-R", "MAG", "MM"}
 STEM_TAGS = {"VV", "VA", "VX", "VV-I", "VA-I", "VV-R", "VA-R", "VX-I"}
 # at most this many sentences of a file: encyclopedic text is plentiful but not what users write

@@ -18,14 +18,13 @@ import mecab
 import sacrebleu
 import tossi
 
-from bot.realize import UNIT_OF_FORM
+from bot.realize import PARTICLE_TAGS, UNIT_OF_FORM
 
 BASELINES = {  # published on this split (Seo et al., 2022)
     "KoGPT2": {"bleu4": 18.91, "rougeL": 60.41, "coverage": 79.43},
     "KoBART": {"bleu4": 29.17, "rougeL": 68.55, "coverage": 93.65},
     "mT5-large": {"bleu4": 35.89, "rougeL": 72.78, "coverage": 95.07},
 }
-_PARTICLE_TAGS = {"JKS", "JKC", "JKO", "JX", "JC", "JKB", "JKV"}
 _mecab = None
 
 
@@ -106,7 +105,7 @@ def particle_errors(sentence: str) -> tuple[int, int]:
     tagged = _tagger().pos(sentence)
     errors = total = 0
     for (prev, _), (form, tag) in zip(tagged, tagged[1:]):
-        if tag.split("+")[0] in _PARTICLE_TAGS and form in UNIT_OF_FORM and prev[-1:].strip():
+        if tag.split("+")[0] in PARTICLE_TAGS and form in UNIT_OF_FORM and prev[-1:].strip():
             total += 1
             errors += tossi.pick(prev, form) != form
     return errors, total

@@ -113,14 +113,40 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def run_card(run_dir: Path, data_dir: Path, dev_size: int) -> dict:
+    """What a run was: the model, the data it read, its training config and time."""
+    from training.data import OPEN_CAPS
+
+    history = json.loads((run_dir / "history.json").read_text()) if (run_dir / "history.json").exists() else []
+    config = torch.load(run_dir / "model.pt", weights_only=False)["config"]
+    return {
+        "name": "ieum composer",
+        "architecture": "BiLSTM encoder, LSTM decoder, Luong attention, whole-word copy pointer, "
+                        "particle units realised by rule",
+        "data": {"korean_commongen_train": "Seo et al., Findings of NAACL 2022 (AI-Hub terms; not redistributed)",
+                 "open_corpora": sorted(f.name for f in (data_dir / "open").glob("*.txt")),
+                 "open_caps": OPEN_CAPS, "licences": "../shared/data/open/README.md lists each file's licence",
+                 "dev": f"{dev_size} items held out of train"},
+        "training": {**{k: v for k, v in config.items() if k != "model"},
+                     "minutes": round((history[-1]["time"] - history[0]["time"]) / 60, 1) if len(history) > 1 else None,
+                     "final_dev_loss": history[-1]["dev"] if history else None},
+    }
+
+
 def write_card(out_dir: Path, card: dict) -> Path:
-    """model.json: the card plus the sha256 of every file it names."""
-    card = dict(card, format_version=FORMAT_VERSION)
-    card["files"] = {role: {"path": name, "sha256": sha256(out_dir / name)}
-                     for role, name in card["files"].items()}
+    """model.json: the card, with the format version and the sha256 of every file it names."""
+    files = {role: {"path": entry["path"], "sha256": sha256(out_dir / entry["path"])}
+             for role, entry in card["files"].items()}
     path = out_dir / "model.json"
-    path.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    text = json.dumps(dict(card, format_version=FORMAT_VERSION, files=files), ensure_ascii=False, indent=1)
+    path.write_text(text + "\n", encoding="utf-8")
     return path
+
+
+def add_metrics(out_dir: Path, metrics: dict) -> Path:
+    """The evaluation's figures into an exported folder's model.json."""
+    card = json.loads((out_dir / "model.json").read_text(encoding="utf-8"))
+    return write_card(out_dir, dict(card, metrics=metrics))
 
 
 def export(model: Composer, tokenizer: Path, out_dir: Path, fp32_dir: Path, card: dict,
@@ -142,5 +168,6 @@ def export(model: Composer, tokenizer: Path, out_dir: Path, fp32_dir: Path, card
                 vocab_size=sp.get_piece_size(), parity=check)
     for folder, graphs, precision in ((out_dir, int8, "int8"), (fp32_dir, fp32, "fp32")):
         write_card(folder, dict(card, precision=precision, files={
-            "tokenizer": "tokenizer.model", "encoder": graphs["encoder"].name, "step": graphs["step"].name}))
+            "tokenizer": {"path": "tokenizer.model"}, "encoder": {"path": graphs["encoder"].name},
+            "step": {"path": graphs["step"].name}}))
     return card
