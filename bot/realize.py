@@ -130,8 +130,8 @@ _AFTER_COUNTER = ("의|을|를|이|가|은|는|에|도|와|과|씩|만|쯤|째|�
 _NUMERAL_COUNTER = re.compile(
     rf"(?<![가-힣])({_NUMERALS})({_COUNTERS})(?=$|[^가-힣]|(?:{_AFTER_COUNTER})(?:$|[^가-힣]))")
 # written together in another sense: 한번 (once, try), 한시 (a moment), 한가지 (the same), 열대 (tropics),
-# 세대 (generation), 여러분 (you all), 한대 (a blow)
-_TOGETHER = frozenset({"한번", "한시", "한가지", "열대", "세대", "여러분", "한대"})
+# 세대 (generation), 여러분 (you all)
+_TOGETHER = frozenset({"한번", "한시", "한가지", "열대", "세대", "여러분"})
 
 
 def _space_counter(m: re.Match[str]) -> str:

@@ -16,6 +16,10 @@ def test_best_reference_is_kept():
     h = morphs("고양이가 생선을 먹는다.")
     assert ngram_precision(h, morphs("개가 뼈를 씹는다."), 4) == 0
     assert rouge_l(h, h) == 1.0
+    # the matching reference is the third: every paper-style score takes the best one
+    m = score(["고양이가 생선을 먹는다."], [["개가 뼈를 씹는다.", "새가 난다.", "고양이가 생선을 먹는다."]],
+              [["고양이", "생선", "먹"]])
+    assert m["bleu4"] == 100 and m["rougeL"] == 100 and m["rouge2"] == 100
 
 
 def test_coverage_counts_concept_morphs():

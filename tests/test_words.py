@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from bot.words import InputError, split_words, uses, words_from_args
+from bot.words import InputError, normalize_words, slot_text, split_words, uses, words_from_args
 
 
 @pytest.mark.parametrize("text, words", [
@@ -38,7 +40,8 @@ def test_bad_input_classes(text, english):
     with pytest.raises(InputError) as e:
         split_words(text)
     assert english in e.value.english
-    assert e.value.korean and "/" in e.value.bilingual()
+    assert re.search("[가-힣]", e.value.korean)
+    assert e.value.bilingual() == f"{e.value.korean} / {e.value.english}"
 
 
 def test_limits_are_inclusive():
@@ -63,6 +66,19 @@ def test_limits_are_inclusive():
     ("접시위", "바나나가 접시 위에 있다.", True),
     ("빨간 모자", "빨간모자가 숲에 간다.", True),
     ("가방", "그가 방에 있다.", False),
+    # as itself, never inside another word (DESIGN.md output rules)
+    ("물", "마시는지 물어보고 있다.", False),
+    ("물", "물을 마신다.", True),
+    ("나", "학교 가나고 있다.", False),
+    ("나", "나는 학교에 간다.", True),
+    ("이", "이 아이는 칫솔을 닦는다.", False),
+    ("이", "아이가 칫솔로 이를 닦는다.", True),
+    ("치료하다", "의사가 환자를 치료했다.", True),
+    ("이야기하다", "백설공주가 이야기를 했다.", True),
+    ("떠다니다", "배가 바다에 떠다녔다.", True),
+    ("부르다", "아이가 노래를 불러요.", True),
+    ("하얗다", "눈이 하얘요.", True),
+    ("두", "풍선 두 개가 날아간다.", True),
 ])
 def test_uses(word, sentence, used):
     assert uses(word, sentence) is used
@@ -77,3 +93,15 @@ def test_uses(word, sentence, used):
 ])
 def test_invisible_and_control_characters_are_removed_first(text):
     assert split_words(text) == ["고양이", "생선", "먹다"]
+
+
+@pytest.mark.parametrize("word, slot", [
+    ("떠다니다", "떠다니"), ("치료하다", "치료"), ("있다", "있"), ("바다", "바다"), ("판다", "판다"),
+    ("이야기했다", "이야기했"), ("고양이", "고양이"), ("하다", "하"),
+])
+def test_a_copy_slot_writes_a_predicates_stem(word, slot):
+    assert slot_text(word) == slot
+
+
+def test_normalize_words_is_what_split_words_applies():
+    assert normalize_words(["  고양이 ", "생선.", ""]) == split_words("고양이 생선") == ["고양이", "생선"]

@@ -31,48 +31,50 @@ def dictionary_form(concept: str) -> str:
 
 
 def _lemma_of(word: str) -> tuple[str, bool]:
-    """(lemma, is a predicate) of a typed word: 먹다 → (먹다, True), 동물들과 → (동물, False)."""
-    tokens = [t for t in kiwi().tokenize(word) if not t.tag.startswith(("J", "E", "XSN", "S"))]
-    if not tokens:
+    """(lemma, is a predicate) of a typed word: 먹다 → (먹다, True), 동물들과 → (동물, False),
+    곰인형 → (곰인형, False); a bare stem as Korean CommonGen gives it (웃, 입) → (웃다, True)."""
+    tokens = kiwi().tokenize(word)
+    content = [t for t in tokens if not t.tag.startswith(("J", "E", "XSN", "S"))]
+    if not content:
         return word, False
-    head = tokens[-1] if tokens[-1].tag.startswith(("XSV", "XSA")) and len(tokens) > 1 else tokens[0]
-    if head.tag.startswith(("XSV", "XSA")):
-        return tokens[0].form + "하다", True
-    if head.tag.startswith(PREDICATE_TAGS):
-        return head.lemma, True
-    return head.form, False
+    if len(content) > 1 and content[-1].tag in ("XSV", "XSA"):
+        return word[: content[-1].start] + "하다", True
+    if content[0].tag.startswith(PREDICATE_TAGS):
+        return content[0].lemma, True
+    return word[: content[-1].start + content[-1].len], False
 
 
 def used_as_itself(word: str, sentence: str) -> bool:
-    """A real morphological check: the sentence has a morpheme with the word's lemma and part of
-    speech at the start of an eojeol (물 the noun, not 물 in 물어보고; 가다 as a verb)."""
+    """A real morphological check: at the start of an eojeol the sentence has the word's own
+    morphemes — a predicate with the word's lemma (가다 as 갔다), or the noun (or adverb) followed
+    by a particle, suffix, copula or ending, not by a verb (물 the noun, not 물 in 물어보고). A
+    Korean CommonGen stem read as a noun alone (웃, 입) also counts as that verb."""
     lemma, predicate = _lemma_of(word)
     tokens = kiwi().tokenize(sentence)
     starts = {0} | {m.end() for m in re.finditer(r"\s+", sentence)}
     for i, t in enumerate(tokens):
         if t.start not in starts:
             continue
-        if predicate:
-            if t.tag.startswith(PREDICATE_TAGS) and t.lemma == lemma:
+        if predicate or len(lemma) <= 2:
+            verb = lemma if predicate else lemma + "다"
+            if t.tag.startswith(PREDICATE_TAGS) and t.lemma == verb:
                 return True
-            noun = lemma[:-2]  # 이야기하다 → 이야기 (이야기를 했다, 이야기했다)
-            if lemma.endswith("하다") and noun and t.form == noun and t.tag.startswith(("NN", "XR")):
+            noun = verb[:-2]  # 이야기하다 → 이야기 (이야기를 했다, 이야기했다)
+            if verb.endswith("하다") and noun and t.form == noun and t.tag.startswith(("NN", "XR")):
                 return True
-        elif sentence.startswith(lemma, t.start) and _noun_span(tokens[i:], t.start + len(lemma)):
+        if not predicate and sentence.startswith(lemma, t.start) and _word_span(tokens[i:], t.start + len(lemma)):
             return True
     return False
 
 
-def _noun_span(tokens: list, end: int) -> bool:
-    """The morphemes up to `end` are nouns (a name may be read as several), and what follows in
-    the eojeol starts with a particle, a suffix, a copula or an ending — not a verb stem."""
+def _word_span(tokens: list, end: int) -> bool:
+    """The morphemes up to `end` are no verb (a name may be read as several nouns), and what
+    follows in the eojeol starts with a particle, a suffix, a copula or an ending."""
     inside = [t for t in tokens if t.start < end]
     after = next((t for t in tokens if t.start >= end), None)
-    nominal = all(t.tag.startswith(("N", "XR", "SL", "SH", "SN", "XSN", "MM")) for t in inside)
-    # MM only for a numeral concept (두, 세); a determiner 이 ("this") is not the noun 이 ("tooth")
-    if len(inside) == 1 and inside[0].tag == "MM" and inside[0].form in ("이", "그", "저"):
+    if any(t.tag.startswith(PREDICATE_TAGS) for t in inside):
         return False
-    return nominal and (after is None or after.start > end or after.tag.startswith(("J", "X", "E", "VCP")))
+    return after is None or after.start > end or after.tag.startswith(("J", "X", "E", "VCP"))
 
 
 def dictionary_form_left(sentence: str) -> bool:
