@@ -24,9 +24,10 @@ import numpy as np
 import onnxruntime as ort
 import sentencepiece as spm
 
-from bot.realize import MAX_WORDS, STYLES, Particle, detect_style, realize_particles, style_token
+from bot.hangul import NO_FINAL, is_syllable, split
+from bot.realize import GLUE, MAX_WORDS, STYLES, Particle, detect_style, realize_particles, style_token
 from bot.restyle import restyle
-from bot.rules import fault
+from bot.rules import consonant_ending, fault
 from bot.tokens import BOS, EOS, PAD, UNK, encode_source, slot_base
 from bot.words import BARE_AMBIGUOUS, ComposeError, normalize_words, slot_text, uses
 
@@ -52,7 +53,8 @@ class Composition:
 
 @dataclass(frozen=True)
 class Search:
-    """One pass of the fallback schedule: beam width × `widen`, banks by words used, strict rules."""
+    """One pass of the fallback schedule: beam width × `widen`, banks by words used, and the
+    output rules (strict) or only every word somewhere (the last resort)."""
 
     widen: int
     banks: bool
@@ -157,12 +159,20 @@ class Engine:
         self.length_alpha = length_alpha
         self.max_extra_tokens = max_extra_tokens
         self.slot0 = slot_base(self.sp)
+        self._glue = self.sp.piece_to_id(GLUE)
         vocab = self.sp.get_piece_size()
         self._banned = np.zeros(vocab, dtype=bool)
         self._banned[[PAD, UNK, BOS] + [self.sp.piece_to_id(style_token(s)) for s in STYLES]] = True
         # pieces that end a sentence: not allowed until every word is in it
         self._closers = frozenset(i for i in range(vocab) if any(
             ch in self.sp.id_to_piece(i) for ch in ".?!") or self.sp.id_to_piece(i) in ("<0x2E>", "<0x3F>", "<0x21>"))
+        # what may follow a stem written by its slot: an ending glued to it, and after a vowel
+        # none of the endings only a consonant takes (bot.rules explains both)
+        firsts = [self.sp.id_to_piece(i)[:1] for i in range(vocab)]
+        self._not_after_stem = {
+            ends_in_vowel: np.flatnonzero([not (is_syllable(f) and not (ends_in_vowel and consonant_ending(f)))
+                                           for f in firsts])
+            for ends_in_vowel in (False, True)}
 
     # -- public ---------------------------------------------------------------------------------
     def compose(self, words: list[str], n: int = 1, style: str | None = None,
@@ -214,6 +224,10 @@ class Engine:
         banned = self._banned.copy()
         banned[self.slot0 + len(words) : self.slot0 + MAX_WORDS] = True
         banned = np.flatnonzero(banned)
+        # the slot of a verb or adjective in 다-form writes its stem, which takes an ending
+        stems = {self.slot0 + i: self._not_after_stem[split(stem[-1])[2] == NO_FINAL]
+                 for i, w in enumerate(words)
+                 if search.strict and (stem := slot_text(w)) != w and not w.endswith("하다")}
         live = [_Hyp([BOS], 0.0)]
         finished: list[tuple[float, str, tuple[Particle, ...]]] = []
         for _ in range(len(slots) + self.max_extra_tokens):
@@ -225,6 +239,8 @@ class Engine:
             for row, hyp in zip(logp, live):
                 row[[self.slot0 + i for i in hyp.used]] = -np.inf
                 row[_repeated_trigram_ends(hyp.tokens)] = -np.inf
+                if hyp.tokens[-1] in stems:
+                    row[stems[hyp.tokens[-1]]] = -np.inf
             scores = logp + np.array([[hyp.logp] for hyp in live])
             ending: dict[int, tuple[str, tuple[Particle, ...]] | None] = {}  # row -> its sentence if complete
             next_live, sources = [], []
@@ -273,7 +289,9 @@ class Engine:
         (`fault`); else (the last resort) every word's slot or text somewhere in the sentence."""
         sentence, particles = realize_particles(self.sp.decode(hyp.tokens[1:]), [slot_text(w) for w in words])
         if strict:
-            unchecked = [w for i, w in enumerate(words) if i not in hyp.used or w in BARE_AMBIGUOUS]
+            # a slot glued to the text before it is no evidence that its word stands as itself
+            glued = {t - self.slot0 for g, t in zip(hyp.tokens, hyp.tokens[1:]) if g == self._glue}
+            unchecked = [w for i, w in enumerate(words) if i not in hyp.used or i in glued or w in BARE_AMBIGUOUS]
             ok = all(uses(w, sentence) for w in unchecked) and fault(sentence, words) is None
         else:
             ok = all(i in hyp.used or slot_text(w) in sentence for i, w in enumerate(words))

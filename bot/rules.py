@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from bot.hangul import N_FINAL, is_syllable, split
+from bot.hangul import N_FINAL, NO_FINAL, is_syllable, split
 from bot.words import slot_text
 
 _ADJECTIVES_FILE = Path(__file__).with_name("adjectives.txt")
@@ -16,6 +16,8 @@ _ADJECTIVES_FILE = Path(__file__).with_name("adjectives.txt")
 _ALWAYS_FINAL = frozenset({"있다", "없다", "이다", "아니다"})
 _CHAIN_LINK = re.compile(r"다[가고]$")  # 한다가, 보다고: one is speech, two are a runaway chain
 _EOJEOL = re.compile(r"[^\s.,?!]+")
+_PARTICLE_THEN_HA = "(?:이|가|을|를|은|는|도)(?:하|해|했|한|할|합)"  # 사과가했다, 공부를했다
+_IEUNG = 11  # ㅇ as an initial: the endings 어, 아, 었, 았, 으…, 은, 을 start with it
 
 
 @lru_cache(maxsize=1)
@@ -24,10 +26,32 @@ def adjectives() -> frozenset[str]:
     return frozenset(_ADJECTIVES_FILE.read_text(encoding="utf-8").split())
 
 
+def _bad_after_stem(stem: str, sentence: str) -> str | None:
+    """A stem the copy slot wrote must take an ending that fits it: never none (떠다니.), and
+    after a vowel no 습니다/어/았/은… (괴롭히습니다), which only a consonant takes (가요, 가야 fit:
+    the vowel has absorbed 아)."""
+    for m in re.finditer(rf"(?:^|(?<=\s)){re.escape(stem)}", sentence):
+        after = sentence[m.end():m.end() + 1]
+        if not is_syllable(after):
+            return f"bare stem {stem}"
+        if split(stem[-1])[2] == NO_FINAL and consonant_ending(after):
+            return f"consonant ending {after} after the vowel stem {stem}"
+    return None
+
+
+def consonant_ending(syllable: str) -> bool:
+    """An ending's first syllable that only a consonant stem takes: 습(니다), or one with the
+    initial ㅇ (어, 았, 은, 을, 으…) but 요 and 야, in which a vowel stem has absorbed 아/어."""
+    return syllable == "습" or (is_syllable(syllable) and split(syllable)[0] == _IEUNG and syllable not in "요야")
+
+
 def fault(sentence: str, words: list[str]) -> str | None:
     """Why `sentence` breaks an output rule, or None when it keeps them all."""
     for word in words:
-        if slot_text(word) == word:
+        stem = slot_text(word)
+        if stem == word:
+            if re.search(rf"(?:^|\s){re.escape(word)}{_PARTICLE_THEN_HA}", sentence):
+                return f"particle then 하 glued to {word}"
             continue
         at = re.escape(word)
         if re.search(rf"(?:^|\s){at}하", sentence):
@@ -35,6 +59,8 @@ def fault(sentence: str, words: list[str]) -> str | None:
         if (re.search(rf"(?:^|\s){at}[.?!]?$", sentence) and word not in _ALWAYS_FINAL
                 and word not in adjectives()):
             return f"verb {word} left in its dictionary form"
+        if not word.endswith("하다") and (why := _bad_after_stem(stem, sentence)):
+            return why
     eojeols = _EOJEOL.findall(sentence)
     if sum(bool(_CHAIN_LINK.search(e)) for e in eojeols) >= 2:
         return "runaway chain of 다가/다고"
