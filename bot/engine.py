@@ -27,7 +27,7 @@ import sentencepiece as spm
 from bot.hangul import NO_FINAL, is_syllable, split
 from bot.realize import GLUE, MAX_WORDS, STYLES, Particle, detect_style, realize_particles, style_token
 from bot.restyle import restyle
-from bot.rules import consonant_ending, fault
+from bot.rules import complete_bare_stem, consonant_ending, fault
 from bot.tokens import BOS, EOS, PAD, UNK, encode_source, slot_base
 from bot.words import BARE_AMBIGUOUS, ComposeError, normalize_words, slot_text, uses
 
@@ -166,12 +166,13 @@ class Engine:
         # pieces that end a sentence: not allowed until every word is in it
         self._closers = frozenset(i for i in range(vocab) if any(
             ch in self.sp.id_to_piece(i) for ch in ".?!") or self.sp.id_to_piece(i) in ("<0x2E>", "<0x3F>", "<0x21>"))
-        # what may follow a stem written by its slot: an ending glued to it, and after a vowel
-        # none of the endings only a consonant takes (bot.rules explains both)
+        # what may follow a stem written by its slot: an ending glued to it (after a vowel none
+        # of those only a consonant takes), or the sentence's end, where complete_bare_stem adds one
         firsts = [self.sp.id_to_piece(i)[:1] for i in range(vocab)]
         self._not_after_stem = {
-            ends_in_vowel: np.flatnonzero([not (is_syllable(f) and not (ends_in_vowel and consonant_ending(f)))
-                                           for f in firsts])
+            ends_in_vowel: np.flatnonzero([i not in self._closers and i != EOS
+                                           and not (is_syllable(f) and not (ends_in_vowel and consonant_ending(f)))
+                                           for i, f in enumerate(firsts)])
             for ends_in_vowel in (False, True)}
 
     # -- public ---------------------------------------------------------------------------------
@@ -288,6 +289,7 @@ class Engine:
         word written by its copy slot or used as itself (`uses`), and no output rule broken
         (`fault`); else (the last resort) every word's slot or text somewhere in the sentence."""
         sentence, particles = realize_particles(self.sp.decode(hyp.tokens[1:]), [slot_text(w) for w in words])
+        sentence = complete_bare_stem(sentence, words)
         if strict:
             # a slot glued to the text before it is no evidence that its word stands as itself
             glued = {t - self.slot0 for g, t in zip(hyp.tokens, hyp.tokens[1:]) if g == self._glue}

@@ -15,7 +15,7 @@ class Vowel(IntEnum):
 
 
 # finals (받침) used by the rules; 0 = none
-NO_FINAL, D_FINAL, N_FINAL, L_FINAL, B_FINAL, S_FINAL, SS_FINAL, H_FINAL = 0, 7, 4, 8, 17, 19, 20, 27
+NO_FINAL, N_FINAL, L_FINAL, B_FINAL, S_FINAL, SS_FINAL, H_FINAL = 0, 4, 8, 17, 19, 20, 27
 FINAL_JAMO = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
 
 

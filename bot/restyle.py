@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.hangul import B_FINAL, H_FINAL, L_FINAL, N_FINAL, S_FINAL, SS_FINAL, Vowel, join, split
+from bot.hangul import B_FINAL, H_FINAL, L_FINAL, N_FINAL, NO_FINAL, S_FINAL, SS_FINAL, Vowel, join, split
 
 _ENDING = re.compile(r"^(.*[가-힣])다([.!]?)$")
 
@@ -100,3 +100,14 @@ def _polite_consonant(stem: str, adjective: bool) -> str:
     if final == H_FINAL and last not in _H_REGULAR:  # 파랗 → 파래, 하얗 → 하얘
         return prefix + join(initial, Vowel.YA + 1 if medial == Vowel.YA else Vowel.AE) + "요"
     return stem + ("아요" if bright else "어요")
+
+
+def plain_present(stem: str, adjective: bool) -> str:
+    """The plain (한다체) present of a bare stem: 떠다니 → 떠다닌다, 먹 → 먹는다, 놀 → 논다,
+    파랗 → 파랗다 (an adjective, 있, 없: the stem + 다)."""
+    initial, medial, final = split(stem[-1])
+    if adjective or stem in ("있", "없") or stem.endswith(("있", "없")):
+        return stem + "다"
+    if final in (NO_FINAL, L_FINAL):  # 다니 → 다닌, 놀 → 논: ㄴ takes the final's place
+        return stem[:-1] + join(initial, medial, N_FINAL) + "다"
+    return stem + "는다"

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.hangul import N_FINAL, NO_FINAL, is_syllable, split
+from bot.restyle import plain_present
 from bot.words import slot_text
 
 _ADJECTIVES_FILE = Path(__file__).with_name("adjectives.txt")
@@ -18,6 +19,10 @@ _CHAIN_LINK = re.compile(r"다[가고]$")  # 한다가, 보다고: one is speech
 _EOJEOL = re.compile(r"[^\s.,?!]+")
 _PARTICLE_THEN_HA = "(?:이|가|을|를|은|는|도)(?:하|해|했|한|할|합)"  # 사과가했다, 공부를했다
 _IEUNG = 11  # ㅇ as an initial: the endings 어, 아, 었, 았, 으…, 은, 을 start with it
+# a syllable with ㄴ받침 then 니다: the formal ending is ㅂ니다 (날아다닙니다), never 닌니다
+_N_THEN_NIDA = "[" + "".join(chr(0xAC00 + i * 28 + N_FINAL) for i in range(399)) + "]니다"
+# a statement ending in a particle or a connective has lost its predicate: 사과가. 먹고.
+_FRAGMENT_ENDS = frozenset("가이을를은는의에도과와로고서며")
 
 
 @lru_cache(maxsize=1)
@@ -45,6 +50,18 @@ def consonant_ending(syllable: str) -> bool:
     return syllable == "습" or (is_syllable(syllable) and split(syllable)[0] == _IEUNG and syllable not in "요야")
 
 
+def complete_bare_stem(sentence: str, words: list[str]) -> str:
+    """A sentence that ends on a stem its slot wrote (배가 떠다니.) gets the plain present of
+    that stem (배가 떠다닌다.): the model meant the sentence to end there."""
+    for word in words:
+        stem = slot_text(word)
+        if stem != word and not word.endswith("하다"):
+            m = re.search(rf"(?:^|(?<=\s)){re.escape(stem)}([.?!])$", sentence)
+            if m:
+                return sentence[: m.start()] + plain_present(stem, word in adjectives()) + m.group(1)
+    return sentence
+
+
 def fault(sentence: str, words: list[str]) -> str | None:
     """Why `sentence` breaks an output rule, or None when it keeps them all."""
     for word in words:
@@ -61,6 +78,12 @@ def fault(sentence: str, words: list[str]) -> str | None:
             return f"verb {word} left in its dictionary form"
         if not word.endswith("하다") and (why := _bad_after_stem(stem, sentence)):
             return why
+    if re.search(r"[았었였했]고 있", sentence):
+        return "a past tense before 고 있다 (이야기했고 있다)"
+    if re.search(_N_THEN_NIDA, sentence):
+        return "ㄴ받침 before 니다 (날아다닌니다)"
+    if sentence.endswith(".") and sentence[-2:-1] in _FRAGMENT_ENDS:
+        return "a fragment without a predicate at the end"
     eojeols = _EOJEOL.findall(sentence)
     if sum(bool(_CHAIN_LINK.search(e)) for e in eojeols) >= 2:
         return "runaway chain of 다가/다고"

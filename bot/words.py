@@ -134,7 +134,8 @@ _PARTICLE = ("께서|에게서|에서|에게|한테|으로|로|이랑|랑|하고
              "께|의|이|가|을|를|은|는|와|과|에|도|만|아|야|요|조차|마저|뿐|라도|이라도|씩|쯤|끼리")
 _COPULA = "이다|다|이에요|예요|이었\\S*|였\\S*|입니\\S*|이야|이고|고|이며|며|이라\\S*|라고|라는|인|이지\\S*|이니\\S*"
 _DERIVED = "(?:하|해|했|한|할|함|합|히|되|돼|됐|된|될|됨|됩|시키|시켜|시킨|시켰|스럽|스러|스런|다운|적|답)\\S*"
-_NOUN_TAIL = re.compile(f"(?:들)?(?:님)?(?:{_PARTICLE}){{0,3}}(?:{_COPULA})?|(?:들)?{_DERIVED}")
+_AFTER_PARTICLE = "은|는|도|만|의|이나|라도|요"  # the second of two: 에서는, 에게도, 와의
+_NOUN_TAIL = re.compile(f"(?:들)?(?:님)?(?:(?:{_PARTICLE})?(?:{_AFTER_PARTICLE})?|{_COPULA})|(?:들)?{_DERIVED}")
 # one-syllable nouns that are also a determiner or a pronoun-like word when bare (이 "tooth" / "this")
 BARE_AMBIGUOUS = frozenset({"이", "그", "저"})
 

@@ -25,7 +25,7 @@ def test_particles_agree_with_the_syllable_before(word, unit, expected):
 def test_slots_are_copied_whole_and_spaced():
     text = "<w0><JKS><w2>에서<w1><JC> 이야기하고 있습니다."
     assert realize(text, ["백설공주", "동물들", "숲속"]) == "백설공주가 숲속에서 동물들과 이야기하고 있습니다."
-    assert realize("한<GLUE><w0><JKS> 왔다", ["마리"]) == "한마리가 왔다."
+    assert realize("물<GLUE><w0><JKS> 왔다", ["고기"]) == "물고기가 왔다."
 
 
 def test_each_particle_unit_is_recorded_where_it_was_written():
