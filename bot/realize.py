@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import tossi
 
+from bot.hangul import B_FINAL, is_syllable, split
+
 MAX_WORDS = 12
 STYLES = ("plain", "polite", "formal")  # 한다체 / 해요체 / 합니다체
 STYLE_NAMES = {"plain": "한다체", "polite": "해요체", "formal": "합니다체"}
@@ -100,7 +102,10 @@ def realize_particles(text: str, words: list[str]) -> tuple[str, tuple[Particle,
 def detect_style(sentence: str) -> str:
     """The speech level a sentence ends in: formal (합니다체), polite (해요체) or plain."""
     core = sentence.rstrip(".?!~ ")
-    if core.endswith(("니다", "니까", "십시오", "시오", "ㅂ시다", "읍시다")):
+    if core.endswith(("니다", "니까")) and is_syllable(core[-3:-2]) and split(core[-3])[2] == B_FINAL:
+        return "formal"  # 합니다, 습니까: ㅂ before 니 (아니다 is plain)
+    if core.endswith(("십시오", "시오", "읍시다")) or (core.endswith("시다") and core[-3:-2] and
+                                                   is_syllable(core[-3]) and split(core[-3])[2] == B_FINAL):
         return "formal"
     if core.endswith(("요", "죠")):
         return "polite"

@@ -19,8 +19,12 @@ _CHAIN_LINK = re.compile(r"다[가고]$")  # 한다가, 보다고: one is speech
 _EOJEOL = re.compile(r"[^\s.,?!]+")
 _PARTICLE_THEN_HA = "(?:이|가|을|를|은|는|도)(?:하|해|했|한|할|합)"  # 사과가했다, 공부를했다
 _IEUNG = 11  # ㅇ as an initial: the endings 어, 아, 었, 았, 으…, 은, 을 start with it
-# a syllable with ㄴ받침 then 니다: the formal ending is ㅂ니다 (날아다닙니다), never 닌니다
-_N_THEN_NIDA = "[" + "".join(chr(0xAC00 + i * 28 + N_FINAL) for i in range(399)) + "]니다"
+# a syllable with ㄴ받침 then (습)니다: the formal ending is ㅂ니다 (날아다닙니다), never 닌니다 or
+# 닌습니다 (안습니다, 신습니다 are the stems 안-, 신-)
+_WITH_N = "".join(chr(0xAC00 + i * 28 + N_FINAL) for i in range(399))  # every syllable with ㄴ받침
+_N_THEN_NIDA = "[" + _WITH_N.replace("안", "").replace("신", "") + "]습?니다"
+# a plain finite form (한다, 먹는다, 갔다, 있다) ends a sentence; inside one it is a runaway
+_FINITE = re.compile(f"(?:[{_WITH_N}]|었|았|였|했|겠|있|없)다$")
 # a statement ending in a particle or a connective has lost its predicate: 사과가. 먹고.
 _FRAGMENT_ENDS = frozenset("가이을를은는의에도과와로고서며")
 
@@ -80,8 +84,8 @@ def fault(sentence: str, words: list[str]) -> str | None:
             return why
     if re.search(r"[았었였했]고 있", sentence):
         return "a past tense before 고 있다 (이야기했고 있다)"
-    if re.search(_N_THEN_NIDA, sentence):
-        return "ㄴ받침 before 니다 (날아다닌니다)"
+    if m := re.search(_N_THEN_NIDA, sentence):
+        return f"ㄴ받침 before (습)니다: {m.group()}"
     if sentence.endswith(".") and sentence[-2:-1] in _FRAGMENT_ENDS:
         return "a fragment without a predicate at the end"
     eojeols = _EOJEOL.findall(sentence)
@@ -90,6 +94,9 @@ def fault(sentence: str, words: list[str]) -> str | None:
     for e in eojeols:
         if len(e) >= 3 and e.endswith("다가") and is_syllable(e[-3]) and split(e[-3])[2] == N_FINAL:
             return f"ungrammatical {e}"
+    for e in eojeols[:-1]:
+        if e not in words and _FINITE.search(e):
+            return f"a finished predicate {e} in mid-sentence"
     for first, second in zip(eojeols, eojeols[1:]):
         if len(first) >= 2 and second.startswith(first) and first not in words:
             return f"stutter {first} {second}"
