@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.hangul import N_FINAL, NO_FINAL, is_syllable, split
 from bot.restyle import plain_present
-from bot.words import slot_text
+from bot.words import is_dictionary_form, slot_text
 
 _ADJECTIVES_FILE = Path(__file__).with_name("adjectives.txt")
 # a verb's plain ending is ㄴ다/는다, so only these may end a sentence in their dictionary form
@@ -73,6 +73,8 @@ def fault(sentence: str, words: list[str]) -> str | None:
         if stem == word:
             if re.search(rf"(?:^|\s){re.escape(word)}{_PARTICLE_THEN_HA}", sentence):
                 return f"particle then 하 glued to {word}"
+            continue
+        if not is_dictionary_form(word):
             continue
         at = re.escape(word)
         if re.search(rf"(?:^|\s){at}하", sentence):

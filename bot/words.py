@@ -7,7 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from bot.hangul import L_FINAL, NO_FINAL, Vowel, is_syllable, join, split
+from bot.hangul import L_FINAL, N_FINAL, NO_FINAL, SS_FINAL, Vowel, is_syllable, join, split
 from bot.realize import MAX_WORDS
 
 MAX_WORD_CHARS = 30
@@ -112,22 +112,39 @@ def check_words(words: list[str]) -> list[str]:
     return words
 
 
-def uses(word: str, sentence: str) -> bool:
-    """Does `sentence` use `word` as itself (DESIGN.md, output rules)? Vowel.A noun (or anything not in
-    다-form) must start an eojeol and be followed only by particles, a copula or a 하/되 ending
-    (물을, 물이다, 공부했다 — not 물 in 물어보고, 나 in 가나고, nor 이 "this" without a particle); a
-    predicate in 다-form must start an eojeol as its stem conjugated (떠다니다 → 떠다녔다), a 하다
-    verb also as its noun (이야기하다 → 이야기를 했다)."""
+def uses(word: str, sentence: str, nouns_bare: bool = True) -> bool:
+    """Does `sentence` use `word` as itself (DESIGN.md, output rules)? A noun must start an
+    eojeol and be followed only by particles, a copula or a 하/되 ending (물을, 물이다, 공부했다 —
+    not 물 in 물어보고, 나 in 가나고, nor 이 "this" without a particle); a predicate in 다-form must
+    start an eojeol as its stem conjugated (떠다니다 → 떠다녔다), a 하다 verb also as its noun
+    (이야기하다 → 이야기를 했다). With `nouns_bare` False — a list in Korean CommonGen's style,
+    where verbs come as bare stems (눕, 덮) — a word without 다 may also be such a stem (눕고)."""
     form = slot_text(word)
-    if form != word and (pattern := _stem_pattern(word)) and pattern.search(sentence):
+    stem_of = word if form != word else None if nouns_bare else word + "다"
+    if stem_of and (pattern := _stem_pattern(stem_of)) and pattern.search(sentence):
         return True
     nouns = (form,) if form != word and word.endswith("하다") else () if form != word else _literal_forms(word)
     for noun in nouns:
         for m in _spaced(noun).finditer(sentence):
             tail = re.match(r"[^\s.,?!]*", sentence[m.end():]).group()
-            if _NOUN_TAIL.fullmatch(tail) and (tail or noun not in BARE_AMBIGUOUS):
+            if _NOUN_TAIL.fullmatch(tail) and (tail or not nouns_bare or noun not in BARE_AMBIGUOUS):
                 return True
     return False
+
+
+def is_dictionary_form(word: str) -> bool:
+    """가다, 파랗다 — not a plain present (탄다, 먹는다) or a past (갔다, 이야기했다), which are
+    finished forms a sentence may end on as typed."""
+    if slot_text(word) == word or word.endswith("는다"):
+        return False
+    before = word[-2]
+    return split(before)[2] not in (N_FINAL, SS_FINAL) or before in "안신앉"
+
+
+def typed_as_stems(words: list[str]) -> bool:
+    """A list with no dictionary form gives its verbs as bare stems, as Korean CommonGen does;
+    one with a dictionary form (물, 마시다) gives its other words as nouns."""
+    return not any(is_dictionary_form(w) for w in words)
 
 
 _PARTICLE = ("께서|에게서|에서|에게|한테|으로|로|이랑|랑|하고|까지|부터|처럼|보다|마다|만큼|밖에|이나|나|이든|든|"
