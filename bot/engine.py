@@ -29,7 +29,7 @@ from bot.realize import GLUE, MAX_WORDS, STYLES, Particle, detect_style, realize
 from bot.restyle import restyle
 from bot.rules import complete_bare_stem, consonant_ending, fault
 from bot.tokens import BOS, EOS, PAD, UNK, encode_source, slot_base
-from bot.words import BARE_AMBIGUOUS, ComposeError, normalize_words, slot_text, typed_as_stems, uses
+from bot.words import ComposeError, normalize_words, slot_text, typed_as_stems, uses
 
 FORMAT_VERSION = 1
 PACKAGED_EXPORTED = Path(__file__).resolve().parent.parent / "exported"
@@ -293,9 +293,10 @@ class Engine:
         if strict:
             # a slot glued to the text before it is no evidence that its word stands as itself
             glued = {t - self.slot0 for g, t in zip(hyp.tokens, hyp.tokens[1:]) if g == self._glue}
+            # a copy slot is evidence enough for a Korean CommonGen-style stem (앉 + 아서); in a
+            # list typed with dictionary forms, every word is checked (not 물 + 어보고, 나 + 고)
             nouns_bare = not typed_as_stems(words)
-            unchecked = [w for i, w in enumerate(words)
-                         if i not in hyp.used or i in glued or (nouns_bare and w in BARE_AMBIGUOUS)]
+            unchecked = [w for i, w in enumerate(words) if nouns_bare or i not in hyp.used or i in glued]
             ok = all(uses(w, sentence, nouns_bare) for w in unchecked) and fault(sentence, words) is None
         else:
             ok = all(i in hyp.used or slot_text(w) in sentence for i, w in enumerate(words))
