@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class TrainConfig:
-    steps: int = 16000  # optimiser steps in all
+    steps: int = 12000  # optimiser steps in all
     mix_until: float = 0.5  # share of the steps that also draw from the open corpora
     open_share: float = 0.5  # share of open-corpus pairs in a batch while mixing
     batch_size: int = 64
