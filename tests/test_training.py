@@ -61,7 +61,8 @@ def test_tiny_pipeline_end_to_end(tmp_path):
     data = write_data_dir(tmp_path / "data")
     start = time.monotonic()
     r = subprocess.run([sys.executable, "-m", "training.cli", "all", "--data", str(data), "--run",
-                        str(tmp_path / "run"), "--exported", str(tmp_path / "exported"), *TINY],
+                        str(tmp_path / "run"), "--exported", str(tmp_path / "exported"), *TINY,
+                        "--eval-sets", "official"],
                        capture_output=True, text=True, timeout=180)
     elapsed = time.monotonic() - start
     assert r.returncode == 0, r.stderr[-3000:]
@@ -69,7 +70,7 @@ def test_tiny_pipeline_end_to_end(tmp_path):
     assert (tmp_path / "run" / "training_curve.png").stat().st_size > 0
     card = json.loads((tmp_path / "exported" / "model.json").read_text())
     assert card["parity"]["max_abs_prob_diff"] < 1e-4 and card["parity"]["argmax_agreement"] == 1.0
-    assert card["metrics"]["int8"]["items"] == 12
+    assert card["metrics"]["official int8"]["items"] == 12
     engine = Engine(tmp_path / "exported")  # loadable: every file matches its sha256
     assert engine.parameters == card["parameters"] and engine.precision == "int8"
 

@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
                 p.add_argument("--" + f.name.replace("_", "-"), dest=f.name, default=default,
                                type=_flag_type(default), help=f"{config.__name__}.{f.name} (default {default!r})")
     p.add_argument("--split", choices=("test", "dev"), default="test", help="what evaluate decodes")
+    p.add_argument("--eval-sets", default="official,kcg_dict,typed,dev,dev_dict",
+                   help="evaluate: which sets of the split (official, kcg_dict, typed / dev, dev_dict)")
     p.add_argument("--beam", type=int, default=4)
     return p
 
@@ -133,6 +135,7 @@ def step_evaluate(args: argparse.Namespace) -> None:
     else:
         dev = sets.dev(args.run)
         named = {"dev": dev, "dev_dict": sets.in_dictionary_forms(dev)}
+    named = {name: items for name, items in named.items() if name in args.eval_sets.split(",")}
     engines = {"int8": Engine(args.exported, threads=args.threads, beam=args.beam)}
     if (args.run / "fp32" / "model.json").exists():
         engines["fp32"] = Engine(args.run / "fp32", threads=args.threads, beam=args.beam)
