@@ -29,6 +29,12 @@ _FINITE = re.compile(f"(?:[{_WITH_N}]|었|았|였|했|겠|있|없)다$")
 _FRAGMENT_ENDS = frozenset("가이을를은는의에도과와로고서며")
 
 
+@lru_cache(maxsize=4096)
+def _at_eojeol(text: str, after: str) -> re.Pattern[str]:
+    """`text` starting an eojeol, then the pattern `after` (compiled once per word)."""
+    return re.compile(rf"(?:^|(?<=\s)){re.escape(text)}{after}")
+
+
 @lru_cache(maxsize=1)
 def adjectives() -> frozenset[str]:
     """Dictionary forms of adjectives (kiwipiepy's VA and XR/NNG + 하 XSA over the training text)."""
@@ -39,7 +45,7 @@ def _bad_after_stem(stem: str, sentence: str) -> str | None:
     """A stem the copy slot wrote must take an ending that fits it: never none (떠다니.), and
     after a vowel no 습니다/어/았/은… (괴롭히습니다), which only a consonant takes (가요, 가야 fit:
     the vowel has absorbed 아)."""
-    for m in re.finditer(rf"(?:^|(?<=\s)){re.escape(stem)}", sentence):
+    for m in _at_eojeol(stem, "").finditer(sentence):
         after = sentence[m.end():m.end() + 1]
         if not is_syllable(after):
             return f"bare stem {stem}"
@@ -60,7 +66,7 @@ def complete_bare_stem(sentence: str, words: list[str]) -> str:
     for word in words:
         stem = slot_text(word)
         if stem != word and not word.endswith("하다"):
-            m = re.search(rf"(?:^|(?<=\s)){re.escape(stem)}([.?!])$", sentence)
+            m = _at_eojeol(stem, "([.?!])$").search(sentence)
             if m:
                 return sentence[: m.start()] + plain_present(stem, word in adjectives()) + m.group(1)
     return sentence
@@ -71,15 +77,14 @@ def fault(sentence: str, words: list[str]) -> str | None:
     for word in words:
         stem = slot_text(word)
         if stem == word:
-            if re.search(rf"(?:^|\s){re.escape(word)}{_PARTICLE_THEN_HA}", sentence):
+            if _at_eojeol(word, _PARTICLE_THEN_HA).search(sentence):
                 return f"particle then 하 glued to {word}"
             continue
         if not is_dictionary_form(word):
             continue
-        at = re.escape(word)
-        if re.search(rf"(?:^|\s){at}하", sentence):
+        if _at_eojeol(word, "하").search(sentence):
             return f"dictionary form {word} glued to 하"
-        if (re.search(rf"(?:^|\s){at}[.?!]?$", sentence) and word not in _ALWAYS_FINAL
+        if (_at_eojeol(word, "[.?!]?$").search(sentence) and word not in _ALWAYS_FINAL
                 and word not in adjectives()):
             return f"verb {word} left in its dictionary form"
         if not word.endswith("하다") and (why := _bad_after_stem(stem, sentence)):
