@@ -74,3 +74,12 @@ async def test_a_second_connection_sees_the_same_data(store, tmp_path):
     assert await twin.button(key) == {"index": 2}
     assert await twin.settings(1) == {"style": "formal"}
     await twin.close()
+
+
+async def test_one_user_cannot_expire_another_users_buttons(store):
+    """Issue 10, item 9: 4,100 messages from one user once evicted another user's button state
+    from a shared 4,096-entry cache; in the store each message's state is its own row."""
+    mine = await store.put_button(1, {"words": ["숲", "늑대"], "index": 0})
+    for i in range(4_100):
+        await store.put_button(2, {"words": ["강"], "index": i})
+    assert await store.button(mine) == {"words": ["숲", "늑대"], "index": 0}
