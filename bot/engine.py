@@ -29,7 +29,7 @@ from bot.realize import GLUE, MAX_WORDS, STYLES, Particle, detect_style, realize
 from bot.restyle import restyle
 from bot.rules import complete_bare_stem, consonant_ending, fault
 from bot.tokens import BOS, EOS, PAD, UNK, encode_source, slot_base
-from bot.words import ComposeError, normalize_words, slot_text, typed_as_stems, uses
+from bot.words import ComposeError, bare_stem, normalize_words, slot_text, typed_as_stems, uses
 
 FORMAT_VERSION = 1
 PACKAGED_EXPORTED = Path(__file__).resolve().parent.parent / "exported"
@@ -228,8 +228,11 @@ class Engine:
         banned = np.flatnonzero(banned)
         # the slot of a verb or adjective in 다-form writes its stem, which takes an ending
         stems = {self.slot0 + i: self._not_after_stem[split(stem[-1])[2] == NO_FINAL]
-                 for i, w in enumerate(words)
-                 if search.strict and (stem := slot_text(w)) != w and not w.endswith("하다")}
+                 for i, w in enumerate(words) if search.strict and (stem := bare_stem(w))}
+        texts = [slot_text(w) for w in words]  # what each copy slot writes
+        # a copy slot is evidence enough for a Korean CommonGen-style stem (앉 + 아서); in a list
+        # typed with dictionary forms, every word is checked (not 물 + 어보고, 나 + 고)
+        nouns_bare = not typed_as_stems(words)
         live = [_Hyp([BOS], 0.0)]
         finished: list[tuple[float, str, tuple[Particle, ...]]] = []
         for _ in range(len(slots) + self.max_extra_tokens):
@@ -252,7 +255,7 @@ class Engine:
                 hyp, score = live[row], float(scores[row, token])
                 if token == EOS or token in self._closers:
                     if row not in ending:
-                        ending[row] = self._ending(hyp, words, search.strict)
+                        ending[row] = self._ending(hyp, words, texts, nouns_bare, search.strict)
                     if ending[row] is None:
                         continue
                 if token == EOS:
@@ -285,22 +288,20 @@ class Engine:
     def _is_slot(self, token: int) -> bool:
         return self.slot0 <= token < self.slot0 + MAX_WORDS
 
-    def _ending(self, hyp: _Hyp, words: list[str], strict: bool) -> tuple[str, tuple[Particle, ...]] | None:
+    def _ending(self, hyp: _Hyp, words: list[str], texts: list[str], nouns_bare: bool,
+                strict: bool) -> tuple[str, tuple[Particle, ...]] | None:
         """The realised sentence and its particles if `hyp` may end here, else None. Strict: every
         word written by its copy slot or used as itself (`uses`), and no output rule broken
         (`fault`); else (the last resort) every word's slot or text somewhere in the sentence."""
-        sentence, particles = realize_particles(self.sp.decode(hyp.tokens[1:]), [slot_text(w) for w in words])
+        sentence, particles = realize_particles(self.sp.decode(hyp.tokens[1:]), texts)
         sentence = complete_bare_stem(sentence, words)
         if strict:
             # a slot glued to the text before it is no evidence that its word stands as itself
             glued = {t - self.slot0 for g, t in zip(hyp.tokens, hyp.tokens[1:]) if g == self._glue}
-            # a copy slot is evidence enough for a Korean CommonGen-style stem (앉 + 아서); in a
-            # list typed with dictionary forms, every word is checked (not 물 + 어보고, 나 + 고)
-            nouns_bare = not typed_as_stems(words)
             unchecked = [w for i, w in enumerate(words) if nouns_bare or i not in hyp.used or i in glued]
             ok = all(uses(w, sentence, nouns_bare) for w in unchecked) and fault(sentence, words) is None
         else:
-            ok = all(i in hyp.used or slot_text(w) in sentence for i, w in enumerate(words))
+            ok = all(i in hyp.used or text in sentence for i, text in enumerate(texts))
         return (sentence, particles) if ok else None
 
 

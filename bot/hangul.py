@@ -16,6 +16,7 @@ class Vowel(IntEnum):
 
 # finals (받침) used by the rules; 0 = none
 NO_FINAL, N_FINAL, L_FINAL, B_FINAL, S_FINAL, SS_FINAL, H_FINAL = 0, 4, 8, 17, 19, 20, 27
+IEUNG_INITIAL = 11  # ㅇ as an initial: the endings 어, 아, 었, 았, 으…, 은, 을 start with it
 FINAL_JAMO = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
 
 
@@ -36,3 +37,8 @@ def join(initial: int, medial: int, final: int = NO_FINAL) -> str:
 def final_jamo(syllable: str) -> str | None:
     """The 받침 as a jamo ('' when there is none); None for anything but a syllable."""
     return FINAL_JAMO[split(syllable)[2]].strip() if is_syllable(syllable) else None
+
+
+def with_final(final: int) -> str:
+    """Every syllable with this final (all 399 initial–vowel pairs), e.g. for a regex class."""
+    return "".join(join(initial, vowel, final) for initial in range(19) for vowel in range(21))

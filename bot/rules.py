@@ -8,9 +8,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from bot.hangul import N_FINAL, NO_FINAL, is_syllable, split
+from bot.hangul import IEUNG_INITIAL, N_FINAL, NO_FINAL, is_syllable, split, with_final
 from bot.restyle import plain_present
-from bot.words import is_dictionary_form, slot_text
+from bot.words import bare_stem, is_dictionary_form, slot_text
 
 _ADJECTIVES_FILE = Path(__file__).with_name("adjectives.txt")
 # a verb's plain ending is ㄴ다/는다, so only these may end a sentence in their dictionary form
@@ -18,10 +18,9 @@ _ALWAYS_FINAL = frozenset({"있다", "없다", "이다", "아니다"})
 _CHAIN_LINK = re.compile(r"다[가고]$")  # 한다가, 보다고: one is speech, two are a runaway chain
 _EOJEOL = re.compile(r"[^\s.,?!]+")
 _PARTICLE_THEN_HA = "(?:이|가|을|를|은|는|도)(?:하|해|했|한|할|합)"  # 사과가했다, 공부를했다
-_IEUNG = 11  # ㅇ as an initial: the endings 어, 아, 었, 았, 으…, 은, 을 start with it
 # a syllable with ㄴ받침 then (습)니다: the formal ending is ㅂ니다 (날아다닙니다), never 닌니다 or
 # 닌습니다 (안습니다, 신습니다 are the stems 안-, 신-)
-_WITH_N = "".join(chr(0xAC00 + i * 28 + N_FINAL) for i in range(399))  # every syllable with ㄴ받침
+_WITH_N = with_final(N_FINAL)
 _N_THEN_NIDA = "[" + _WITH_N.replace("안", "").replace("신", "") + "]습?니다"
 # a plain finite form (한다, 먹는다, 갔다, 있다) ends a sentence; inside one it is a runaway
 _FINITE = re.compile(f"(?:[{_WITH_N}]|었|았|였|했|겠|있|없)다$")
@@ -57,15 +56,16 @@ def _bad_after_stem(stem: str, sentence: str) -> str | None:
 def consonant_ending(syllable: str) -> bool:
     """An ending's first syllable that only a consonant stem takes: 습(니다), or one with the
     initial ㅇ (어, 았, 은, 을, 으…) but 요 and 야, in which a vowel stem has absorbed 아/어."""
-    return syllable == "습" or (is_syllable(syllable) and split(syllable)[0] == _IEUNG and syllable not in "요야")
+    if syllable == "습":
+        return True
+    return is_syllable(syllable) and split(syllable)[0] == IEUNG_INITIAL and syllable not in "요야"
 
 
 def complete_bare_stem(sentence: str, words: list[str]) -> str:
     """A sentence that ends on a stem its slot wrote (배가 떠다니.) gets the plain present of
     that stem (배가 떠다닌다.): the model meant the sentence to end there."""
     for word in words:
-        stem = slot_text(word)
-        if stem != word and not word.endswith("하다"):
+        if stem := bare_stem(word):
             m = _at_eojeol(stem, "([.?!])$").search(sentence)
             if m:
                 return sentence[: m.start()] + plain_present(stem, word in adjectives()) + m.group(1)
@@ -75,8 +75,7 @@ def complete_bare_stem(sentence: str, words: list[str]) -> str:
 def fault(sentence: str, words: list[str]) -> str | None:
     """Why `sentence` breaks an output rule, or None when it keeps them all."""
     for word in words:
-        stem = slot_text(word)
-        if stem == word:
+        if slot_text(word) == word:
             if _at_eojeol(word, _PARTICLE_THEN_HA).search(sentence):
                 return f"particle then 하 glued to {word}"
             continue
@@ -87,7 +86,7 @@ def fault(sentence: str, words: list[str]) -> str | None:
         if (_at_eojeol(word, "[.?!]?$").search(sentence) and word not in _ALWAYS_FINAL
                 and word not in adjectives()):
             return f"verb {word} left in its dictionary form"
-        if not word.endswith("하다") and (why := _bad_after_stem(stem, sentence)):
+        if (stem := bare_stem(word)) and (why := _bad_after_stem(stem, sentence)):
             return why
     if re.search(r"[았었였했]고 있", sentence):
         return "a past tense before 고 있다 (이야기했고 있다)"

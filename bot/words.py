@@ -132,6 +132,13 @@ def uses(word: str, sentence: str, nouns_bare: bool = True) -> bool:
     return False
 
 
+def bare_stem(word: str) -> str | None:
+    """The stem a copy slot writes for a verb or adjective in 다-form, which must take an ending
+    (떠다니다 → 떠다니); None for a word copied whole and for a 하다 verb, whose slot writes its noun."""
+    stem = slot_text(word)
+    return stem if stem != word and not word.endswith("하다") else None
+
+
 def is_dictionary_form(word: str) -> bool:
     """가다, 파랗다 — not a plain present (탄다, 먹는다) or a past (갔다, 이야기했다), which are
     finished forms a sentence may end on as typed."""
