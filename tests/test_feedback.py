@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
+import logging
 
 import pytest
 
@@ -14,6 +13,7 @@ from bot.realize import realize
 from bot.store import SQLiteStore
 from bot.words import ComposeError, slot_text
 from tests.fixtures import write_data_dir
+from training import cli
 
 SHOWN = "고양이는 생선에 먹습니다."
 
@@ -43,12 +43,13 @@ def test_tsv_round_trip_appends_under_one_header(tmp_path):
     assert read_tsv(path) == rows
 
 
-def ieum_train(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "training.cli", *args], capture_output=True, text=True,
-                          timeout=300)
+def ieum_train(*args: str) -> int:
+    """`ieum-train ARGS` in this process (kiwipiepy loads once for the suite): its exit code."""
+    return cli.main(list(args))
 
 
-def test_export_then_prepare_turns_corrections_into_training_pairs(tmp_path):
+def test_export_then_prepare_turns_corrections_into_training_pairs(tmp_path, caplog):
+    caplog.set_level(logging.INFO)
     store_path = tmp_path / "bot.sqlite3"
 
     async def fill() -> None:
@@ -61,22 +62,20 @@ def test_export_then_prepare_turns_corrections_into_training_pairs(tmp_path):
     asyncio.run(fill())
 
     out = tmp_path / "fb.tsv"
-    r = ieum_train("feedback", "export", str(out), "--store", str(store_path))
-    assert r.returncode == 0, r.stderr
+    assert ieum_train("feedback", "export", str(out), "--store", str(store_path)) == 0
     text = out.read_text(encoding="utf-8")
     assert "고양이#생선#먹다\t고양이가 생선을 먹습니다.\t" + SHOWN + "\tformal\t" in text
     assert "777001" not in text and "user" not in text  # no user or chat id in the export
     assert len(read_tsv(out)) == 2
-    r = ieum_train("feedback", "export", str(out), "--store", str(store_path))  # taken once
-    assert r.returncode == 0 and len(read_tsv(out)) == 2
+    assert ieum_train("feedback", "export", str(out), "--store", str(store_path)) == 0  # taken once
+    assert len(read_tsv(out)) == 2
     bad_path = str(tmp_path / "no" / "dir.tsv")
-    assert ieum_train("feedback", "export", bad_path, "--store", str(store_path)).returncode == 2
+    assert ieum_train("feedback", "export", bad_path, "--store", str(store_path)) == 2
 
     data = write_data_dir(tmp_path / "data", n_train=40, n_test=4)
     run = tmp_path / "run"
-    r = ieum_train("prepare", "--data", str(data), "--run", str(run), "--dev-size", "5", "--extra", str(out))
-    assert r.returncode == 0, r.stderr[-2000:]
-    assert "1 of 2 skipped" in r.stderr
+    assert ieum_train("prepare", "--data", str(data), "--run", str(run), "--dev-size", "5", "--extra", str(out)) == 0
+    assert "1 of 2 skipped" in caplog.text
     pairs = [json.loads(line) for line in (run / "data" / "train_cg.jsonl").open(encoding="utf-8")]
     def sentence(p: dict) -> str:  # a copy slot writes slot_text(word): a predicate's stem
         return realize(p["target"], [slot_text(w) for w in p["words"]])
@@ -85,4 +84,4 @@ def test_export_then_prepare_turns_corrections_into_training_pairs(tmp_path):
     assert "고양이가 생선을 먹습니다." in realised
     formal = [p for p in pairs if sentence(p) == "고양이가 생선을 먹습니다."]
     assert formal[0]["style"] == "formal" and "<JKS>" in formal[0]["target"] and "<JKO>" in formal[0]["target"]
-    assert ieum_train("prepare", "--data", str(data), "--run", str(run), "--extra", "nope.tsv").returncode == 2
+    assert ieum_train("prepare", "--data", str(data), "--run", str(run), "--extra", "nope.tsv") == 2

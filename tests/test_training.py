@@ -4,7 +4,9 @@ engine loads (torch and onnxruntime agreeing)."""
 from __future__ import annotations
 
 import json
+import logging
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -15,6 +17,7 @@ import pytest
 from bot.engine import Engine
 from bot.realize import realize
 from tests.fixtures import write_data_dir
+from training import cli
 from training.data import PairMaker
 from training.sets import read_commongen
 
@@ -57,33 +60,37 @@ def test_input_forms_are_varied_like_users_type_them(maker):
     assert "공을" in seen  # particle left attached
 
 
-def test_tiny_pipeline_end_to_end(tmp_path):
-    data = write_data_dir(tmp_path / "data")
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory) -> tuple[Path, int, float]:
+    """One tiny `ieum-train all` (in this process: torch and kiwipiepy load once for the suite),
+    shared by the tests that need a trained run: (folder, exit code, seconds)."""
+    root = tmp_path_factory.mktemp("tiny")
+    data = write_data_dir(root / "data", n_test=4)
     start = time.monotonic()
-    r = subprocess.run([sys.executable, "-m", "training.cli", "all", "--data", str(data), "--run",
-                        str(tmp_path / "run"), "--exported", str(tmp_path / "exported"), *TINY,
-                        "--eval-sets", "official"],
-                       capture_output=True, text=True, timeout=180)
-    elapsed = time.monotonic() - start
-    assert r.returncode == 0, r.stderr[-3000:]
+    code = cli.main(["all", "--data", str(data), "--run", str(root / "run"), "--exported", str(root / "exported"),
+                     *TINY, "--eval-sets", "official"])
+    return root, code, time.monotonic() - start
+
+
+def test_tiny_pipeline_end_to_end(tiny_run):
+    root, code, elapsed = tiny_run
+    assert code == 0
     assert elapsed < 60, f"tiny pipeline took {elapsed:.0f}s"
-    assert (tmp_path / "run" / "training_curve.png").stat().st_size > 0
-    card = json.loads((tmp_path / "exported" / "model.json").read_text())
+    assert (root / "run" / "training_curve.png").stat().st_size > 0
+    card = json.loads((root / "exported" / "model.json").read_text())
     assert card["parity"]["max_abs_prob_diff"] < 1e-4 and card["parity"]["argmax_agreement"] == 1.0
-    assert card["metrics"]["official int8"]["items"] == 12
-    engine = Engine(tmp_path / "exported")  # loadable: every file matches its sha256
+    assert card["metrics"]["official int8"]["items"] == 4
+    engine = Engine(root / "exported")  # loadable: every file matches its sha256
     assert engine.parameters == card["parameters"] and engine.precision == "int8"
 
 
-def test_training_resumes_from_its_checkpoint(tmp_path):
-    data = write_data_dir(tmp_path / "data")
-    common = ["--data", str(data), "--run", str(tmp_path / "run"), *TINY[2:]]
-    cli = [sys.executable, "-m", "training.cli"]
-    for step in ("prepare", "tokenizer"):
-        subprocess.run([*cli, step, *common], check=True, capture_output=True, timeout=120)
-    subprocess.run([*cli, "train", *common, "--steps", "20"], check=True, capture_output=True, timeout=120)
-    r = subprocess.run([*cli, "train", *common, "--steps", "30"], capture_output=True, text=True, timeout=120)
-    assert "resumed at step 20" in r.stderr
+def test_training_resumes_from_its_checkpoint(tiny_run, tmp_path, caplog):
+    root, code, _ = tiny_run
+    run = shutil.copytree(root / "run", tmp_path / "run")
+    caplog.set_level(logging.INFO)
+    assert cli.main(["train", "--data", str(root / "data"), "--run", str(run), *TINY[2:], "--steps", "45"]) == 0
+    assert "resumed at step 40" in caplog.text
+    assert json.loads((run / "history.json").read_text())[-1]["step"] == 45
 
 
 @pytest.mark.skipif(not os.environ.get("IEUM_DATA_DIR"), reason="IEUM_DATA_DIR not set")
@@ -119,3 +126,15 @@ def test_warm_start_reads_the_shipped_weights_back():
     torch_p = probs[0, -1].numpy()
     assert np.abs(torch_p - np.exp(onnx_logp)).max() < 0.02
     assert torch_p.argmax() == onnx_logp.argmax()
+
+
+@pytest.mark.parametrize("step", ["train", "all", "evaluate"])
+def test_without_the_training_extras_a_step_says_in_one_line_what_to_install(step, tmp_path):
+    blocked = "import sys; sys.modules['torch'] = sys.modules['kiwipiepy'] = None; from training.cli import main; "
+    help_run = subprocess.run([sys.executable, "-c", blocked + "main(['--help'])"], capture_output=True, text=True)
+    assert help_run.returncode == 0 and "ieum-train" in help_run.stdout
+    r = subprocess.run([sys.executable, "-c", blocked + f"sys.exit(main(['{step}', '--run', '{tmp_path}']))"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines()[-1].startswith("ieum-train needs the training extras")
+    assert "pip install -e '.[train]'" in r.stderr

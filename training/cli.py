@@ -17,6 +17,7 @@ import time
 from dataclasses import MISSING, fields
 from pathlib import Path
 
+from training.config import ComposerConfig, TrainConfig
 from training.sets import DATA_DIR
 
 log = logging.getLogger("ieum-train")
@@ -24,9 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from training.model import ComposerConfig
-    from training.train import TrainConfig
-
     p = argparse.ArgumentParser(prog="ieum-train", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("step", choices=[*STEPS, "all", "feedback"])
@@ -67,9 +65,6 @@ def _flag_type(default: object):
 
 def train_config(args: argparse.Namespace):
     """The dataclasses filled from their flags (warm-up capped at a tenth of a short run)."""
-    from training.model import ComposerConfig
-    from training.train import TrainConfig
-
     model = ComposerConfig(**{f.name: getattr(args, f.name) for f in fields(ComposerConfig)
                               if f.name not in FIXED_FIELDS})
     train = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name not in FIXED_FIELDS}

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tossi
-from kiwipiepy import Kiwi
 from tqdm import tqdm
 
 from bot.feedback import read_tsv
 from bot.realize import MAX_WORDS, PARTICLE_TAGS, UNIT_OF_FORM, detect_style, slot_token
 from bot.words import slot_text, uses
+from training.forms import kiwi
 from training.sets import read_commongen
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class PairMaker:
     """Turns sentences (with or without concept sets) into training pairs; one Kiwi for all."""
 
     def __init__(self, seed: int = 0) -> None:
-        self.kiwi = Kiwi()
+        self.kiwi = kiwi()
         self.rng = random.Random(seed)
 
     def analyse(self, sentences: list[str]) -> list[list]:

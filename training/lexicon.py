@@ -12,8 +12,7 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from kiwipiepy import Kiwi
-
+from training.forms import kiwi
 from training.sets import DATA_DIR, read_commongen
 
 OUT = Path(__file__).resolve().parent.parent / "bot" / "adjectives.txt"
@@ -21,7 +20,7 @@ OUT = Path(__file__).resolve().parent.parent / "bot" / "adjectives.txt"
 
 def adjectives(sentences: list[str]) -> list[str]:
     adjective, verb = Counter(), Counter()
-    for tokens in Kiwi().tokenize(sentences):
+    for tokens in kiwi().tokenize(sentences):
         for a, b in zip(tokens, tokens[1:] + [None]):
             if a.tag.startswith("VA"):
                 adjective[a.lemma] += 1

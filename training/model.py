@@ -9,26 +9,10 @@ Embeddings are shared by encoder, decoder and output layer.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
 import torch
 from torch import nn
 
-
-@dataclass
-class ComposerConfig:
-    vocab_size: int = 8000  # SentencePiece pieces, symbols included
-    slot_base: int = 4  # id of <w0>; the n_slots copy slots are contiguous from there
-    n_slots: int = 12  # most input words
-    emb: int = 256  # embedding size, shared by encoder, decoder and output
-    enc_hidden: int = 256  # per direction
-    enc_layers: int = 2
-    dec_hidden: int = 384  # one layer; its size sets the per-token cost at runtime
-    dropout: float = 0.25
-    label_smoothing: float = 0.1
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+from training.config import ComposerConfig
 
 
 class Encoder(nn.Module):

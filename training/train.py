@@ -12,7 +12,7 @@ import json
 import logging
 import random
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 import sentencepiece as spm
@@ -22,30 +22,12 @@ from tqdm import tqdm
 
 from bot.realize import compact
 from bot.tokens import BOS, EOS, encode_source, slot_base
+from training.config import ComposerConfig, TrainConfig
 from training.data import Pair, read_pairs
-from training.model import Composer, ComposerConfig
+from training.model import Composer
 from training.warm import load_exported
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class TrainConfig:
-    steps: int = 12000  # optimiser steps in all
-    mix_until: float = 0.5  # share of the steps that also draw from the open corpora
-    open_share: float = 0.5  # share of open-corpus pairs in a batch while mixing
-    batch_size: int = 64
-    lr: float = 2e-3
-    warmup: int = 300
-    clip: float = 1.0
-    eval_every: int = 500  # steps between dev-loss checks
-    checkpoint_seconds: float = 180.0
-    reshuffle: bool = True  # a fresh word order (slots renumbered) each time a pair is drawn
-    ema_decay: float = 0.999  # evaluate and ship an exponential moving average of the weights; 0 = off
-    threads: int = 2  # torch.set_num_threads
-    seed: int = 0
-    init: str = ""  # an exported/ folder to start from (its int8 weights, dequantized); "" = random
-    model: ComposerConfig = field(default_factory=ComposerConfig)
 
 
 Example = tuple[list[int], list[int], list[int]]  # source ids, source slots, target ids

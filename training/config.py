@@ -1,0 +1,41 @@
+"""The run's settings as dataclasses, without torch: `ieum-train` builds its flags from these
+fields, so `ieum-train --help` (and `feedback export`) start in a runtime-only install too."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class ComposerConfig:
+    vocab_size: int = 8000  # SentencePiece pieces, symbols included
+    slot_base: int = 4  # id of <w0>; the n_slots copy slots are contiguous from there
+    n_slots: int = 12  # most input words
+    emb: int = 256  # embedding size, shared by encoder, decoder and output
+    enc_hidden: int = 256  # per direction
+    enc_layers: int = 2
+    dec_hidden: int = 384  # one layer; its size sets the per-token cost at runtime
+    dropout: float = 0.25
+    label_smoothing: float = 0.1
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class TrainConfig:
+    steps: int = 12000  # optimiser steps in all
+    mix_until: float = 0.5  # share of the steps that also draw from the open corpora
+    open_share: float = 0.5  # share of open-corpus pairs in a batch while mixing
+    batch_size: int = 64
+    lr: float = 2e-3
+    warmup: int = 300
+    clip: float = 1.0
+    eval_every: int = 500  # steps between dev-loss checks
+    checkpoint_seconds: float = 180.0
+    reshuffle: bool = True  # a fresh word order (slots renumbered) each time a pair is drawn
+    ema_decay: float = 0.999  # evaluate and ship an exponential moving average of the weights; 0 = off
+    threads: int = 2  # torch.set_num_threads
+    seed: int = 0
+    init: str = ""  # an exported/ folder to start from (its int8 weights, dequantized); "" = random
+    model: ComposerConfig = field(default_factory=ComposerConfig)
