@@ -37,13 +37,18 @@ class EnginePool:
             self._compose = partial(_compose, engine)
         self.cached = cached
         self._cache: OrderedDict[tuple, list[Composition]] = OrderedDict()
+        self._composing: dict[tuple, asyncio.Future] = {}  # lists in the pool now, by key
 
     async def compose(self, words: list[str], style: str, n: int = 1) -> list[Composition]:
         key = (tuple(words), style, n)
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        found = await asyncio.get_running_loop().run_in_executor(self.pool, self._compose, list(words), n, style)
+        if key not in self._composing:
+            self._composing[key] = asyncio.get_running_loop().run_in_executor(
+                self.pool, self._compose, list(words), n, style)
+            self._composing[key].add_done_callback(lambda _: self._composing.pop(key, None))
+        found = await asyncio.shield(self._composing[key])  # one waiter cancelled leaves it to the others
         if isinstance(found, Refused):
             raise ComposeError(found.korean, found.english)
         self._cache[key] = found

@@ -3,10 +3,12 @@ sentences and the same polite refusals as the engine itself."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.pool import EnginePool
-from bot.words import ComposeError
+from bot.words import ComposeError, uses
 
 
 class Counting:
@@ -29,6 +31,17 @@ async def test_the_same_words_again_come_from_the_cache(engine):
     await pool.compose(["강아지", "공원"], "formal")  # pushes the oldest out (cached=2)
     await pool.compose(["고양이", "생선", "먹다"], "formal")
     assert counting.calls == 4
+    pool.close()
+
+
+async def test_the_same_words_at_the_same_time_are_composed_once(engine):
+    counting = Counting(engine)
+    pool = EnginePool(counting, workers=2)
+    words = ["고양이", "생선", "먹다"]
+    answers = await asyncio.gather(*(pool.compose(words, "formal") for _ in range(30)),
+                                   pool.compose(["강아지", "공원"], "formal"))
+    assert counting.calls == 2
+    assert all(a == answers[0] for a in answers[:30]) and uses("생선", answers[0][0].sentence)
     pool.close()
 
 
