@@ -29,7 +29,7 @@ from bot.realize import GLUE, MAX_WORDS, STYLES, Particle, detect_style, realize
 from bot.restyle import restyle
 from bot.rules import complete_bare_stem, consonant_ending, fault
 from bot.tokens import BOS, EOS, PAD, UNK, encode_source, slot_base
-from bot.words import ComposeError, bare_stem, normalize_words, slot_text, typed_as_stems, uses
+from bot.words import ComposeError, bare_stem, model_words, normalize_words, slot_text, typed_as_stems, uses
 
 FORMAT_VERSION = 1
 PACKAGED_EXPORTED = Path(__file__).resolve().parent.parent / "exported"
@@ -167,6 +167,7 @@ class Engine:
         # pieces that end a sentence: not allowed until every word is in it
         self._closers = frozenset(i for i in range(vocab) if any(
             ch in self.sp.id_to_piece(i) for ch in ".?!") or self.sp.id_to_piece(i) in ("<0x2E>", "<0x3F>", "<0x21>"))
+        self._ends = sorted(self._closers | {EOS})
         # what may follow a stem written by its slot: an ending glued to it (after a vowel none
         # of those only a consonant takes), or the sentence's end, where complete_bare_stem adds one
         firsts = [self.sp.id_to_piece(i)[:1] for i in range(vocab)]
@@ -181,7 +182,7 @@ class Engine:
                 beam: int | None = None) -> list[Composition]:
         """The `n` best sentences using every word, best first; raises ComposeError subclasses."""
         start = time.perf_counter()
-        words = normalize_words(list(words))
+        words = model_words(normalize_words(list(words)))
         if style is not None and style not in STYLES:
             raise ValueError(f"style must be one of {STYLES}")
         width = max(beam or self.beam, n)
@@ -235,7 +236,7 @@ class Engine:
         nouns_bare = not typed_as_stems(words)
         live = [_Hyp([BOS], 0.0)]
         finished: list[tuple[float, str, tuple[Particle, ...]]] = []
-        for _ in range(len(slots) + self.max_extra_tokens):
+        for left in range(len(slots) + self.max_extra_tokens, 0, -1):  # steps left
             b = len(live)
             logp, h, c = self.step.run(None, {
                 "y": np.array([[hyp.tokens[-1]] for hyp in live], dtype=np.int64),
@@ -246,6 +247,10 @@ class Engine:
                 row[_repeated_trigram_ends(hyp.tokens)] = -np.inf
                 if hyp.tokens[-1] in stems:
                     row[stems[hyp.tokens[-1]]] = -np.inf
+                if not search.strict and (missing := len(words) - len(hyp.used)) + 2 >= left:
+                    # the last resort out of steps: the words not yet written come now, then the end
+                    _only(row, [self.slot0 + i for i in range(len(words)) if i not in hyp.used] if missing
+                          else self._ends)
             scores = logp + np.array([[hyp.logp] for hyp in live])
             ending: dict[int, tuple[str, tuple[Particle, ...]] | None] = {}  # row -> its sentence if complete
             next_live, sources = [], []
@@ -292,7 +297,8 @@ class Engine:
                 strict: bool) -> tuple[str, tuple[Particle, ...]] | None:
         """The realised sentence and its particles if `hyp` may end here, else None. Strict: every
         word written by its copy slot or used as itself (`uses`), and no output rule broken
-        (`fault`); else (the last resort) every word's slot or text somewhere in the sentence."""
+        (`fault`); else (the last resort) every word's slot, text or conjugated stem (생기 in
+        생겨서) somewhere in the sentence."""
         sentence, particles = realize_particles(self.sp.decode(hyp.tokens[1:]), texts)
         sentence = complete_bare_stem(sentence, words)
         if strict:
@@ -301,7 +307,8 @@ class Engine:
             unchecked = [w for i, w in enumerate(words) if nouns_bare or i not in hyp.used or i in glued]
             ok = all(uses(w, sentence, nouns_bare) for w in unchecked) and fault(sentence, words) is None
         else:
-            ok = all(i in hyp.used or text in sentence for i, text in enumerate(texts))
+            ok = all(i in hyp.used or text in sentence or uses(w, sentence)
+                     for i, (w, text) in enumerate(zip(words, texts)))
         return (sentence, particles) if ok else None
 
 
@@ -313,6 +320,13 @@ def _top(scores: np.ndarray, k: int) -> list[tuple[int, int]]:
     idx = idx[np.argsort(-flat[idx])]
     rows, tokens = np.divmod(idx[np.isfinite(flat[idx])], scores.shape[1])
     return list(zip(rows.tolist(), tokens.tolist()))
+
+
+def _only(row: np.ndarray, allowed: list[int]) -> None:
+    """Every score of `row` but those of `allowed` set to -inf, in place."""
+    kept = row[allowed]
+    row[:] = -np.inf
+    row[allowed] = kept
 
 
 def _repeated_trigram_ends(tokens: list[int]) -> list[int]:

@@ -5,19 +5,20 @@ stutters. The engine refuses a hypothesis that breaks one, so the beam finds ano
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
 from bot.hangul import IEUNG_INITIAL, N_FINAL, NO_FINAL, is_syllable, split, with_final
 from bot.restyle import plain_present
-from bot.words import bare_stem, is_dictionary_form, slot_text
+from bot.words import bare_stem, is_dictionary_form, slot_text, typed_as_stems
 
 _ADJECTIVES_FILE = Path(__file__).with_name("adjectives.txt")
 # a verb's plain ending is ㄴ다/는다, so only these may end a sentence in their dictionary form
 _ALWAYS_FINAL = frozenset({"있다", "없다", "이다", "아니다"})
 _CHAIN_LINK = re.compile(r"다[가고]$")  # 한다가, 보다고: one is speech, two are a runaway chain
 _EOJEOL = re.compile(r"[^\s.,?!]+")
-_PARTICLE_THEN_HA = "(?:이|가|을|를|은|는|도)(?:하|해|했|한|할|합)"  # 사과가했다, 공부를했다
+_PARTICLE_THEN_HA = re.compile("[이가을를은는도][하해했한할합]")  # 사과가했다, 공부를했다
 # a syllable with ㄴ받침 then (습)니다: the formal ending is ㅂ니다 (날아다닙니다), never 닌니다 or
 # 닌습니다 (안습니다, 신습니다 are the stems 안-, 신-)
 _WITH_N = with_final(N_FINAL)
@@ -28,10 +29,14 @@ _FINITE = re.compile(f"(?:[{_WITH_N}]|었|았|였|했|겠|있|없)다$")
 _FRAGMENT_ENDS = frozenset("가이을를은는의에도과와로고서며")
 
 
-@lru_cache(maxsize=4096)
-def _at_eojeol(text: str, after: str) -> re.Pattern[str]:
-    """`text` starting an eojeol, then the pattern `after` (compiled once per word)."""
-    return re.compile(rf"(?:^|(?<=\s)){re.escape(text)}{after}")
+def _at_eojeol(text: str, sentence: str) -> Iterator[int]:
+    """Where `text` ends each time it starts an eojeol of `sentence` (no pattern per word: a
+    regex compiled for each new word cost more than the search)."""
+    start = sentence.find(text)
+    while start >= 0:
+        if start == 0 or sentence[start - 1].isspace():
+            yield start + len(text)
+        start = sentence.find(text, start + 1)
 
 
 @lru_cache(maxsize=1)
@@ -44,8 +49,8 @@ def _bad_after_stem(stem: str, sentence: str) -> str | None:
     """A stem the copy slot wrote must take an ending that fits it: never none (떠다니.), and
     after a vowel no 습니다/어/았/은… (괴롭히습니다), which only a consonant takes (가요, 가야 fit:
     the vowel has absorbed 아)."""
-    for m in _at_eojeol(stem, "").finditer(sentence):
-        after = sentence[m.end():m.end() + 1]
+    for end in _at_eojeol(stem, sentence):
+        after = sentence[end:end + 1]
         if not is_syllable(after):
             return f"bare stem {stem}"
         if split(stem[-1])[2] == NO_FINAL and consonant_ending(after):
@@ -66,26 +71,27 @@ def complete_bare_stem(sentence: str, words: list[str]) -> str:
     that stem (배가 떠다닌다.): the model meant the sentence to end there."""
     for word in words:
         if stem := bare_stem(word):
-            m = _at_eojeol(stem, "([.?!])$").search(sentence)
-            if m:
-                return sentence[: m.start()] + plain_present(stem, word in adjectives()) + m.group(1)
+            if any(end == len(sentence) - 1 and sentence[end] in ".?!" for end in _at_eojeol(stem, sentence)):
+                return sentence[: -len(stem) - 1] + plain_present(stem, word in adjectives()) + sentence[-1]
     return sentence
+
+
+def _ends_in_dictionary_form(eojeol: str) -> bool:
+    """A verb's dictionary form, which no statement ends on (adjectives, 있다/없다/이다 may)."""
+    return is_dictionary_form(eojeol) and eojeol not in _ALWAYS_FINAL and eojeol not in adjectives()
 
 
 def fault(sentence: str, words: list[str]) -> str | None:
     """Why `sentence` breaks an output rule, or None when it keeps them all."""
     for word in words:
         if slot_text(word) == word:
-            if _at_eojeol(word, _PARTICLE_THEN_HA).search(sentence):
+            if any(_PARTICLE_THEN_HA.match(sentence, end) for end in _at_eojeol(word, sentence)):
                 return f"particle then 하 glued to {word}"
             continue
         if not is_dictionary_form(word):
             continue
-        if _at_eojeol(word, "하").search(sentence):
+        if any(sentence.startswith("하", end) for end in _at_eojeol(word, sentence)):
             return f"dictionary form {word} glued to 하"
-        if (_at_eojeol(word, "[.?!]?$").search(sentence) and word not in _ALWAYS_FINAL
-                and word not in adjectives()):
-            return f"verb {word} left in its dictionary form"
         if (stem := bare_stem(word)) and (why := _bad_after_stem(stem, sentence)):
             return why
     if re.search(r"[았었였했]고 있", sentence):
@@ -95,6 +101,12 @@ def fault(sentence: str, words: list[str]) -> str | None:
     if sentence.endswith(".") and sentence[-2:-1] in _FRAGMENT_ENDS:
         return "a fragment without a predicate at the end"
     eojeols = _EOJEOL.findall(sentence)
+    # a verb left in its dictionary form: typed so (가다.), a typed stem (사 → 사다.; a longer one in
+    # a list of stems) or a 하다 verb of the model's own (휴가하다.); not any 다 (사과다, 있습니다)
+    last = eojeols[-1] if eojeols else ""
+    typed_stem = last[:-1] in words and (len(last) == 2 or typed_as_stems(words))
+    if (last in words or typed_stem or last.endswith("하다")) and _ends_in_dictionary_form(last):
+        return f"a sentence ending on the dictionary form {last}"
     if sum(bool(_CHAIN_LINK.search(e)) for e in eojeols) >= 2:
         return "runaway chain of 다가/다고"
     for e in eojeols:

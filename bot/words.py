@@ -41,6 +41,23 @@ def slot_text(word: str) -> str:
     return word[:-1]
 
 
+# a pronoun typed bare may reach the model as the topic: the training pairs never give a pronoun
+# (kiwipiepy's NP) as a word of its own, and the model reads a bare 나 as the verb 나다 (학교나고)
+_TOPIC_PRONOUNS = {"나": "나는", "너": "너는", "저": "저는", "우리": "우리는", "저희": "저희는",
+                   "그녀": "그녀는", "당신": "당신은"}
+
+
+def model_words(words: list[str]) -> list[str]:
+    """The words as the model is given them: in a list typed with dictionary forms (a user's
+    나, 학교, 가다) the first pronoun becomes its topic, 나 → 나는, and the sentence still uses 나 as
+    itself. A list of bare stems is Korean CommonGen's style, where 나 is the verb 나다 (기억, 나)
+    and 저 the determiner (저 코끼리): as typed."""
+    first = next((i for i, w in enumerate(words) if w in _TOPIC_PRONOUNS), None)
+    if first is None or typed_as_stems(words):
+        return words
+    return [_TOPIC_PRONOUNS[w] if i == first else w for i, w in enumerate(words)]
+
+
 class ComposeError(ValueError):
     """Something the user should read: `korean` for the chat, `bilingual()` for the CLI."""
 

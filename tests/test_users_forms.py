@@ -10,7 +10,9 @@ import pytest
 
 import bot.engine
 from bot.realize import finish_sentence
-from training.forms import dictionary_form, dictionary_form_left, glued_counter, runaway, used_as_itself
+from bot.rules import fault
+from bot.words import slot_text, uses
+from training.forms import dictionary_form, dictionary_form_left, glued_counter, kiwi, runaway, used_as_itself
 
 # the inputs of the users'-forms issue, each of which once failed a rule
 TYPED = [
@@ -50,6 +52,46 @@ def test_twelve_words_give_one_sentence_with_each(engine):
     sentence = engine.compose(words)[0].sentence
     assert sentence[-1] in ".?!" and sentence.count(".") == 1
     assert all(used_as_itself(w, sentence) for w in words), sentence
+
+
+# lists of the evaluation sets that once got no sentence: every strict pass refused, and the loose
+# pass either did not count 생겨서 as 생기다 or ran out of steps with a word unwritten
+NO_SENTENCE_ONCE = [
+    (["생기다", "귀여워하다", "처음", "대파 꽃", "봤", "칫솔"], None),
+    (["후들거린다", "오늘", "힘들", "다리", "역대급", "요가"], "formal"),
+    (["나", "동생", "엄마", "생일", "케이크", "만들다", "카드", "쓰다", "노래", "부르다", "축하하다", "드리다"], None),
+]
+
+
+@pytest.mark.parametrize("words, style", NO_SENTENCE_ONCE, ids=lambda x: ",".join(x) if isinstance(x, list) else x)
+def test_lists_that_once_got_no_sentence_get_one_with_every_word(engine, words, style):
+    sentence = engine.compose(words, style=style)[0].sentence
+    assert sentence[-1] in ".?!" and sentence.count(".") == 1, sentence
+    # what the last resort promises: each word as written or conjugated (생겨서), not its grammar
+    assert all(slot_text(w) in sentence or uses(w, sentence, nouns_bare=False) for w in words), sentence
+
+
+@pytest.mark.parametrize("words", [["나", "학교", "가다"], ["우리", "바다", "수영하다"], ["저", "물", "마시다"]])
+def test_a_pronoun_is_the_topic_not_a_verb(engine, words):
+    sentence = engine.compose(words)[0].sentence
+    tokens = kiwi().tokenize(sentence)
+    assert any(t.form == words[0] and t.tag == "NP" for t in tokens), sentence
+    assert re.search(rf"(^|\s){words[0]}(는|가|도)", sentence), sentence  # 나는, not 나고 / 나면
+
+
+@pytest.mark.parametrize("words, sentence", [
+    (["옷", "비싸", "사"], "옷이 비싸서 사다."),  # a typed stem left in 다-form
+    (["백설공주"], "백설공주가 휴가하다."),  # a 하다 verb of the model's own
+    (["나", "졸리다"], "졸리게 나다."),
+])
+def test_a_sentence_may_not_end_on_a_dictionary_form(words, sentence):
+    assert fault(sentence, words)
+    assert dictionary_form_left(sentence)  # kiwipiepy agrees
+
+
+@pytest.mark.parametrize("sentence", ["이것은 사과다.", "물을 마시고 있습니다.", "기분이 좋다.", "학교에 간다."])
+def test_plain_and_formal_endings_are_not_dictionary_forms(sentence):
+    assert fault(sentence, ["사과", "물", "마시다", "기분", "좋다", "학교", "가다"]) is None
 
 
 def test_the_engine_normalises_like_the_cli(engine):

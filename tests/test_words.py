@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.words import InputError, normalize_words, slot_text, split_words, uses, words_from_args
+from bot.words import InputError, model_words, normalize_words, slot_text, split_words, uses, words_from_args
 
 
 @pytest.mark.parametrize("text, words", [
@@ -105,3 +105,12 @@ def test_a_copy_slot_writes_a_predicates_stem(word, slot):
 
 def test_normalize_words_is_what_split_words_applies():
     assert normalize_words(["  고양이 ", "생선.", ""]) == split_words("고양이 생선") == ["고양이", "생선"]
+
+
+def test_the_first_pronoun_of_a_typed_list_reaches_the_model_as_its_topic():
+    assert model_words(["나", "학교", "가다"]) == ["나는", "학교", "가다"]
+    assert model_words(["선생님", "우리", "너", "돕다"]) == ["선생님", "우리는", "너", "돕다"]  # the first only
+    assert model_words(["나"]) == ["나"]  # one word: as typed
+    assert model_words(["나무", "심다"]) == ["나무", "심다"]
+    assert model_words(["기억", "나"]) == ["기억", "나"]  # bare stems (Korean CommonGen): 나다
+    assert model_words(["코끼리", "이상", "저", "색"]) == ["코끼리", "이상", "저", "색"]  # 저 코끼리
