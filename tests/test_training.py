@@ -72,6 +72,7 @@ def tiny_run(tmp_path_factory) -> tuple[Path, int, float]:
     return root, code, time.monotonic() - start
 
 
+@pytest.mark.xdist_group("tiny_run")  # with pytest-xdist: the tests of one run on one worker
 def test_tiny_pipeline_end_to_end(tiny_run):
     root, code, elapsed = tiny_run
     assert code == 0
@@ -80,10 +81,12 @@ def test_tiny_pipeline_end_to_end(tiny_run):
     card = json.loads((root / "exported" / "model.json").read_text())
     assert card["parity"]["max_abs_prob_diff"] < 1e-4 and card["parity"]["argmax_agreement"] == 1.0
     assert card["metrics"]["official int8"]["items"] == 4
+    assert card["data"]["recipe"]["dev_size"] == 20 and card["training"]["steps"] == 40  # the flags were used
     engine = Engine(root / "exported")  # loadable: every file matches its sha256
     assert engine.parameters == card["parameters"] and engine.precision == "int8"
 
 
+@pytest.mark.xdist_group("tiny_run")
 def test_training_resumes_from_its_checkpoint(tiny_run, tmp_path, caplog):
     root, code, _ = tiny_run
     run = shutil.copytree(root / "run", tmp_path / "run")

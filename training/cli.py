@@ -17,7 +17,7 @@ import time
 from dataclasses import MISSING, fields
 from pathlib import Path
 
-from training.config import ComposerConfig, TrainConfig
+from training.config import ComposerConfig, PrepareConfig, TrainConfig
 from training.sets import DATA_DIR
 
 log = logging.getLogger("ieum-train")
@@ -38,12 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run", type=Path, default=ROOT / "runs" / "main", help="work folder (pairs, checkpoints)")
     p.add_argument("--exported", type=Path, default=ROOT / "exported", help="where export writes")
     p.add_argument("--force", action="store_true", help="redo prepare/tokenizer even if their output exists")
-    p.add_argument("--dev-size", type=int, default=1000)
-    p.add_argument("--open-limit", type=int, default=None, help="at most this many lines per open file")
-    p.add_argument("--vocab-size", type=int, default=8000)
-    for config in (TrainConfig, ComposerConfig):
+    for config, fixed in FIXED_FIELDS.items():
         for f in fields(config):
-            if f.name not in FIXED_FIELDS:
+            if f.name not in fixed:
                 default = f.default if f.default is not MISSING else None
                 p.add_argument("--" + f.name.replace("_", "-"), dest=f.name, default=default,
                                type=_flag_type(default), help=f"{config.__name__}.{f.name} (default {default!r})")
@@ -54,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-FIXED_FIELDS = {"model", "vocab_size", "slot_base", "n_slots"}  # set from the tokenizer, not by flags
+# each config's fields that get no flag: the model's sizes come from the tokenizer, not from flags
+FIXED_FIELDS = {PrepareConfig: set(), TrainConfig: {"model"}, ComposerConfig: {"vocab_size", "slot_base", "n_slots"}}
 
 
 def _flag_type(default: object):
@@ -63,13 +61,16 @@ def _flag_type(default: object):
     return type(default)
 
 
-def train_config(args: argparse.Namespace):
-    """The dataclasses filled from their flags (warm-up capped at a tenth of a short run)."""
-    model = ComposerConfig(**{f.name: getattr(args, f.name) for f in fields(ComposerConfig)
-                              if f.name not in FIXED_FIELDS})
-    train = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name not in FIXED_FIELDS}
+def from_flags(config: type, args: argparse.Namespace) -> dict:
+    """The fields of `config` that have flags, as the flags set them."""
+    return {f.name: getattr(args, f.name) for f in fields(config) if f.name not in FIXED_FIELDS[config]}
+
+
+def train_config(args: argparse.Namespace) -> TrainConfig:
+    """The training dataclasses filled from their flags (warm-up capped at a tenth of a short run)."""
+    train = from_flags(TrainConfig, args)
     train["warmup"] = min(train["warmup"], max(1, train["steps"] // 10))
-    return TrainConfig(**train, model=model)
+    return TrainConfig(**train, model=ComposerConfig(**from_flags(ComposerConfig, args)))
 
 
 def step_prepare(args: argparse.Namespace) -> None:
@@ -79,7 +80,7 @@ def step_prepare(args: argparse.Namespace) -> None:
     if (data / "train_open.jsonl").exists() and not args.force:
         log.info("prepare: %s exists, skipping (--force to redo%s)", data, ", with --extra" if args.extra else "")
         return
-    counts = prepare(args.data, data, dev_size=args.dev_size, open_limit=args.open_limit, extra=args.extra)
+    counts = prepare(args.data, data, PrepareConfig(**from_flags(PrepareConfig, args)), extra=args.extra)
     log.info("prepare: %s", counts)
 
 
@@ -112,7 +113,7 @@ def step_export(args: argparse.Namespace) -> None:
     model = load_model(args.run / "model.pt")
     sp = spm.SentencePieceProcessor(model_file=str(args.run / "spm.model"))
     dev = read_pairs(args.run / "data" / "dev.jsonl")[:100]
-    card = run_card(args.run, args.data, args.dev_size)
+    card = run_card(args.run, args.data, PrepareConfig(**from_flags(PrepareConfig, args)))
     export(model, args.run / "spm.model", args.exported, args.run / "fp32", card,
            [(p.words, p.style) for p in dev], [sp.encode(compact(p.target)) for p in dev])
     log.info("export: wrote %s", args.exported)

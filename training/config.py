@@ -1,9 +1,25 @@
-"""The run's settings as dataclasses, without torch: `ieum-train` builds its flags from these
-fields, so `ieum-train --help` (and `feedback export`) start in a runtime-only install too."""
+"""The run's settings as dataclasses, without torch: the data recipe, the model, the training
+loop. `ieum-train` builds its flags from these fields, so `ieum-train --help` (and `feedback
+export`) start in a runtime-only install too."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class PrepareConfig:
+    """The data recipe: which pairs `ieum-train prepare` writes, and the tokenizer's size."""
+
+    dev_size: int = 1000  # Korean CommonGen train items held out as dev
+    data_seed: int = 0  # the dev split, the shuffles and the varied copies
+    open_limit: int = 0  # at most this many sentences per open file (0: only training.data.OPEN_CAPS)
+    open_min_chars: int = 8  # open sentences outside these lengths are not used
+    open_max_chars: int = 80
+    typed_share: float = 0.5  # open pairs whose words are also varied the way users type them
+    one_word_share: float = 0.15  # short open sentences (2–3 words) that also give a one-word pair
+    one_word_max_chars: int = 30
+    vocab_size: int = 8000  # SentencePiece pieces
 
 
 @dataclass

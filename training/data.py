@@ -24,6 +24,7 @@ from tqdm import tqdm
 from bot.feedback import read_tsv
 from bot.realize import MAX_WORDS, PARTICLE_TAGS, UNIT_OF_FORM, detect_style, slot_token
 from bot.words import slot_text, uses
+from training.config import PrepareConfig
 from training.forms import kiwi
 from training.sets import read_commongen
 
@@ -169,11 +170,11 @@ def _overlaps(start: int, end: int, spans: list) -> bool:
     return any(start < e and s < end for s, e, _ in spans)
 
 
-def prepare(data_dir: Path, out_dir: Path, dev_size: int = 1000, seed: int = 0,
-            open_limit: int | None = None, extra: Sequence[Path] = ()) -> dict:
+def prepare(data_dir: Path, out_dir: Path, cfg: PrepareConfig, extra: Sequence[Path] = ()) -> dict:
     """Write train_cg.jsonl, train_open.jsonl and dev.jsonl to `out_dir`; return counts. `extra`:
     feedback TSVs (bot.feedback) whose corrections join train_cg."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    seed, dev_size = cfg.data_seed, cfg.dev_size
     maker = PairMaker(seed)
     cg_dir = data_dir / "korean_commongen"
     items = [it for f in sorted(cg_dir.glob("train_*.txt")) for it in read_commongen(f)]
@@ -201,15 +202,17 @@ def prepare(data_dir: Path, out_dir: Path, dev_size: int = 1000, seed: int = 0,
 
     open_pairs = []
     for path in sorted((data_dir / "open").glob("*.txt")):
-        lines = [s for s in path.read_text(encoding="utf-8").splitlines() if 8 <= len(s) <= 80]
-        limit = min(open_limit or len(lines), OPEN_CAPS.get(path.name, len(lines)))
+        lines = [s for s in path.read_text(encoding="utf-8").splitlines()
+                 if cfg.open_min_chars <= len(s) <= cfg.open_max_chars]
+        limit = min(cfg.open_limit or len(lines), OPEN_CAPS.get(path.name, len(lines)))
         lines = random.Random(seed).sample(lines, limit) if limit < len(lines) else lines
         for sentence, tokens in zip(lines, maker.analyse(lines)):
             words = maker.content_words(sentence, tokens)
             if 2 <= len(words) <= MAX_WORDS:
-                typed = maker.vary(sentence, tokens, words) if maker.rng.random() < 0.5 else None
+                typed = maker.vary(sentence, tokens, words) if maker.rng.random() < cfg.typed_share else None
                 open_pairs.append(maker.pair(sentence, tokens, words, typed))
-            if 2 <= len(words) <= 3 and len(sentence) <= 30 and maker.rng.random() < 0.15:
+            if (2 <= len(words) <= 3 and len(sentence) <= cfg.one_word_max_chars
+                    and maker.rng.random() < cfg.one_word_share):
                 one = [maker.rng.choice(words)]  # one word in, a short everyday sentence out
                 open_pairs.append(maker.pair(sentence, tokens, one, maker.vary(sentence, tokens, one)))
         log.info("open corpora: %s -> %d pairs so far", path.name, len(open_pairs))

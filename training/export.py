@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import shutil
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from torch import nn
 
 from bot.engine import FORMAT_VERSION
 from bot.tokens import BOS, encode_source
+from training.config import PrepareConfig
 from training.model import Composer
 
 log = logging.getLogger(__name__)
@@ -113,8 +115,8 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run_card(run_dir: Path, data_dir: Path, dev_size: int) -> dict:
-    """What a run was: the model, the data it read, its training config and time."""
+def run_card(run_dir: Path, data_dir: Path, recipe: PrepareConfig) -> dict:
+    """What a run was: the model, the data it read and its recipe, its training config and time."""
     from training.data import OPEN_CAPS
 
     history = json.loads((run_dir / "history.json").read_text()) if (run_dir / "history.json").exists() else []
@@ -126,7 +128,7 @@ def run_card(run_dir: Path, data_dir: Path, dev_size: int) -> dict:
         "data": {"korean_commongen_train": "Seo et al., Findings of NAACL 2022 (AI-Hub terms; not redistributed)",
                  "open_corpora": sorted(f.name for f in (data_dir / "open").glob("*.txt")),
                  "open_caps": OPEN_CAPS, "licences": "../shared/data/open/README.md lists each file's licence",
-                 "dev": f"{dev_size} items held out of train"},
+                 "dev": f"{recipe.dev_size} items held out of train", "recipe": asdict(recipe)},
         "training": {**{k: v for k, v in config.items() if k != "model"},
                      "minutes": round((history[-1]["time"] - history[0]["time"]) / 60, 1) if len(history) > 1 else None,
                      "final_dev_loss": history[-1]["dev"] if history else None},
