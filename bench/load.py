@@ -6,6 +6,7 @@ are the official test concept sets (IEUM_DATA_DIR), else a small built-in list.
 
     python -m bench.load --chats 200 --messages 10 --runs 3              # burst, send cap off
     python -m bench.load --chats 100 --rate 25 --seconds 24 --max-rate 30  # steady, default flags
+    python -m bench.load --chats 80 --messages 5 --lists 5 --runs 3     # a classroom: the same 5 lists
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from bench.latency import load_inputs
 
 
 async def run(chats: int, messages: int, max_rate: float, faults: bool, rate: float = 0,
-              bot_args: tuple[str, ...] = ()) -> dict:
-    """One bot process, `chats` × `messages` word lists: all at once, or `rate` a second."""
+              bot_args: tuple[str, ...] = (), lists: int = 0) -> dict:
+    """One bot process, `chats` × `messages` word lists: all at once, or `rate` a second;
+    `lists` > 0: only that many different lists, in turn (a classroom sending the same words)."""
     telegram = FakeTelegram()
     await telegram.start()
     if faults:  # every 50th send fails once: alternately a 429 (retry after 1 s) and a 500
@@ -42,7 +44,8 @@ async def run(chats: int, messages: int, max_rate: float, faults: bool, rate: fl
             await telegram.wait_for(lambda t: t.sent("setMyCommands"), timeout=60)
             await asyncio.sleep(1.0)  # let worker processes finish loading
             start_cpu = _tree_cpu(proc.pid)
-            inputs = [", ".join(words) for words in load_inputs(chats * messages)]
+            inputs = [", ".join(words) for words in load_inputs(lists or chats * messages)]
+            inputs = [inputs[i % len(inputs)] for i in range(chats * messages)]
             pushed: dict[int, list[float]] = {}
             start = time.monotonic()
             for k in range(messages):
@@ -107,17 +110,19 @@ def main(argv: list[str] | None = None) -> int:
                    "own default is 30)")
     p.add_argument("--faults", action="store_true", help="inject 429 and 500 answers")
     p.add_argument("--runs", type=int, default=1, help="repeat, each with a fresh bot process; report the median")
-    p.add_argument("--bot-args", default="", help="extra ieum-bot flags, e.g. --threads-only")
+    p.add_argument("--bot-args", default="", help="extra ieum-bot flags, e.g. --bot-args=--processes")
+    p.add_argument("--lists", type=int, default=0, help="only this many different word lists, in turn "
+                   "(a classroom); 0 = a different list for every message")
     args = p.parse_args(argv)
     if args.rate and args.seconds:
         args.messages = max(1, round(args.rate * args.seconds / args.chats))
     arrival = f"{args.rate:g} a second" if args.rate else "all pushed at once"
     print(f"{args.chats} chats × {args.messages} messages ({arrival}), max-rate {args.max_rate:g}, "
-          f"faults {'on' if args.faults else 'off'}")
+          f"faults {'on' if args.faults else 'off'}" + (f", {args.lists} different lists" if args.lists else ""))
     results = []
     for _ in range(args.runs):
         bot_args = tuple(args.bot_args.split())
-        r = asyncio.run(run(args.chats, args.messages, args.max_rate, args.faults, args.rate, bot_args))
+        r = asyncio.run(run(args.chats, args.messages, args.max_rate, args.faults, args.rate, bot_args, args.lists))
         results.append(r)
         print(f"replies {r['replies']}/{r['updates']} (lost {r['lost']}) in {r['seconds']:.1f} s = "
               f"{r['replies_per_s']:.1f} replies/s; update→reply p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms; "
