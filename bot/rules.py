@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.hangul import IEUNG_INITIAL, N_FINAL, NO_FINAL, is_syllable, split, with_final
 from bot.restyle import plain_present
-from bot.words import bare_stem, is_dictionary_form, slot_text, typed_as_stems
+from bot.words import bare_stem, conjugations, is_dictionary_form, slot_text, typed_as_stems
 
 _ADJECTIVES_FILE = Path(__file__).with_name("adjectives.txt")
 # a verb's plain ending is ㄴ다/는다, so only these may end a sentence in their dictionary form
@@ -25,6 +25,8 @@ _WITH_N = with_final(N_FINAL)
 _N_THEN_NIDA = "[" + _WITH_N.replace("안", "").replace("신", "") + "]습?니다"
 # a plain finite form (한다, 먹는다, 갔다, 있다) ends a sentence; inside one it is a runaway
 _FINITE = re.compile(f"(?:[{_WITH_N}]|었|았|였|했|겠|있|없)다$")
+# the copula is a suffix: an eojeol of its own has lost its noun
+_COPULA_ALONE = frozenset({"이다", "입니다", "이에요", "이야", "이었다", "였다"})
 # a statement ending in a particle or a connective has lost its predicate: 사과가. 먹고.
 _FRAGMENT_ENDS = frozenset("가이을를은는의에도과와로고서며")
 
@@ -94,6 +96,8 @@ def fault(sentence: str, words: list[str]) -> str | None:
             return f"dictionary form {word} glued to 하"
         if (stem := bare_stem(word)) and (why := _bad_after_stem(stem, sentence)):
             return why
+        if conjugations(word, sentence) > words.count(word):
+            return f"{word} twice (아픈데 아프다)"
     if re.search(r"[았었였했]고 있", sentence):
         return "a past tense before 고 있다 (이야기했고 있다)"
     if m := re.search(_N_THEN_NIDA, sentence):
@@ -101,6 +105,8 @@ def fault(sentence: str, words: list[str]) -> str | None:
     if sentence.endswith(".") and sentence[-2:-1] in _FRAGMENT_ENDS:
         return "a fragment without a predicate at the end"
     eojeols = _EOJEOL.findall(sentence)
+    if any(e in _COPULA_ALONE for e in eojeols):
+        return "a copula standing alone (우리는 이다)"
     # a verb left in its dictionary form: typed so (가다.), a typed stem (사 → 사다.; a longer one in
     # a list of stems) or a 하다 verb of the model's own (휴가하다.); not any 다 (사과다, 있습니다)
     last = eojeols[-1] if eojeols else ""

@@ -51,9 +51,9 @@ def model_words(words: list[str]) -> list[str]:
     """The words as the model is given them: in a list typed with dictionary forms (a user's
     나, 학교, 가다) the first pronoun becomes its topic, 나 → 나는, and the sentence still uses 나 as
     itself. A list of bare stems is Korean CommonGen's style, where 나 is the verb 나다 (기억, 나)
-    and 저 the determiner (저 코끼리): as typed."""
+    and 저 the determiner (저 코끼리): as typed; and so is a pronoun alone."""
     first = next((i for i, w in enumerate(words) if w in _TOPIC_PRONOUNS), None)
-    if first is None or typed_as_stems(words):
+    if first is None or len(words) < 2 or typed_as_stems(words):  # 우리 alone: 우리는 이다.
         return words
     return [_TOPIC_PRONOUNS[w] if i == first else w for i, w in enumerate(words)]
 
@@ -167,8 +167,15 @@ def is_dictionary_form(word: str) -> bool:
 
 def typed_as_stems(words: list[str]) -> bool:
     """A list with no dictionary form gives its verbs as bare stems, as Korean CommonGen does;
-    one with a dictionary form (물, 마시다) gives its other words as nouns."""
-    return not any(is_dictionary_form(w) for w in words)
+    one with a dictionary form (물, 마시다) gives its other words as nouns, and so does a single
+    word (Korean CommonGen never gives one): 물 is water, not the stem of 물다 in 물어보고."""
+    return len(words) > 1 and not any(is_dictionary_form(w) for w in words)
+
+
+def conjugations(word: str, sentence: str) -> int:
+    """How many eojeols of `sentence` are the predicate `word` conjugated (0 if it is none)."""
+    pattern = _stem_pattern(word)
+    return len(pattern.findall(sentence)) if pattern else 0
 
 
 _PARTICLE = ("께서|에게서|에서|에게|한테|으로|로|이랑|랑|하고|까지|부터|처럼|보다|마다|만큼|밖에|이나|나|이든|든|"

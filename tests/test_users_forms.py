@@ -89,6 +89,21 @@ def test_a_sentence_may_not_end_on_a_dictionary_form(words, sentence):
     assert dictionary_form_left(sentence)  # kiwipiepy agrees
 
 
+@pytest.mark.parametrize("words, sentence", [
+    (["아프다"], "아픈데 아프다."),  # the one predicate given, twice
+    (["놀다"], "놀고 싶어서 논다."),
+    (["우리"], "우리는 이다."),  # a copula without its noun
+])
+def test_a_word_twice_or_a_copula_alone_breaks_a_rule(words, sentence):
+    assert fault(sentence, words)
+
+
+@pytest.mark.parametrize("word", ["물", "아프다", "고양이"])
+def test_one_word_gives_a_sentence_with_it_as_itself(engine, word):
+    sentence = engine.compose([word])[0].sentence
+    assert_keeps_the_rules([word], sentence)  # 물이 있다., not 물어보고 싶다.
+
+
 @pytest.mark.parametrize("sentence", ["이것은 사과다.", "물을 마시고 있습니다.", "기분이 좋다.", "학교에 간다."])
 def test_plain_and_formal_endings_are_not_dictionary_forms(sentence):
     assert fault(sentence, ["사과", "물", "마시다", "기분", "좋다", "학교", "가다"]) is None
