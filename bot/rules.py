@@ -27,6 +27,8 @@ _N_THEN_NIDA = "[" + _WITH_N.replace("안", "").replace("신", "") + "]습?니�
 _FINITE = re.compile(f"(?:[{_WITH_N}]|었|았|였|했|겠|있|없)다$")
 # the copula is a suffix: an eojeol of its own has lost its noun
 _COPULA_ALONE = frozenset({"이다", "입니다", "이에요", "이야", "이었다", "였다"})
+# 않다 negates the verb before it, in -지 (먹지 않는다, 쉽지는 않다)
+_BEFORE_ANH = re.compile(r"지[는도를만]?$")
 # a statement ending in a particle or a connective has lost its predicate: 사과가. 먹고.
 _FRAGMENT_ENDS = frozenset("가이을를은는의에도과와로고서며")
 
@@ -107,6 +109,10 @@ def fault(sentence: str, words: list[str]) -> str | None:
     eojeols = _EOJEOL.findall(sentence)
     if any(e in _COPULA_ALONE for e in eojeols):
         return "a copula standing alone (우리는 이다)"
+    if any(e.startswith("않") and not _BEFORE_ANH.search(before) for before, e in zip(["", *eojeols], eojeols)):
+        return "않다 without a -지 before it (사과가 않습니다)"
+    if "뭔가" not in words and any(e.startswith("뭔가") or e == "뭔다" for e in eojeols):
+        return "a placeholder instead of content (엄마가 뭔가 한다)"
     # a verb left in its dictionary form: typed so (가다.), a typed stem (사 → 사다.; a longer one in
     # a list of stems) or a 하다 verb of the model's own (휴가하다.); not any 다 (사과다, 있습니다)
     last = eojeols[-1] if eojeols else ""

@@ -93,8 +93,10 @@ def test_a_sentence_may_not_end_on_a_dictionary_form(words, sentence):
     (["아프다"], "아픈데 아프다."),  # the one predicate given, twice
     (["놀다"], "놀고 싶어서 논다."),
     (["우리"], "우리는 이다."),  # a copula without its noun
+    (["사과"], "사과가 않습니다."),  # 않다 without a verb in -지
+    (["엄마"], "엄마가 뭔가 한다."),  # a placeholder for content
 ])
-def test_a_word_twice_or_a_copula_alone_breaks_a_rule(words, sentence):
+def test_a_word_twice_a_lone_copula_or_a_placeholder_breaks_a_rule(words, sentence):
     assert fault(sentence, words)
 
 
@@ -104,8 +106,9 @@ def test_one_word_gives_a_sentence_with_it_as_itself(engine, word):
     assert_keeps_the_rules([word], sentence)  # 물이 있다., not 물어보고 싶다.
 
 
-@pytest.mark.parametrize("sentence", ["이것은 사과다.", "물을 마시고 있습니다.", "기분이 좋다.", "학교에 간다."])
-def test_plain_and_formal_endings_are_not_dictionary_forms(sentence):
+@pytest.mark.parametrize("sentence", ["이것은 사과다.", "물을 마시고 있습니다.", "기분이 좋다.", "학교에 간다.",
+                                      "사과를 먹지 않는다.", "학교가 쉽지는 않다."])
+def test_plain_and_formal_endings_and_negations_keep_the_rules(sentence):
     assert fault(sentence, ["사과", "물", "마시다", "기분", "좋다", "학교", "가다"]) is None
 
 
