@@ -95,6 +95,7 @@ def test_a_sentence_may_not_end_on_a_dictionary_form(words, sentence):
     (["우리"], "우리는 이다."),  # a copula without its noun
     (["사과"], "사과가 않습니다."),  # 않다 without a verb in -지
     (["엄마"], "엄마가 뭔가 한다."),  # a placeholder for content
+    (["사과"], "사과가 아닙니다."),  # one word: said, not denied
 ])
 def test_a_word_twice_a_lone_copula_or_a_placeholder_breaks_a_rule(words, sentence):
     assert fault(sentence, words)
