@@ -113,6 +113,14 @@ def test_plain_and_formal_endings_and_negations_keep_the_rules(sentence):
     assert fault(sentence, ["사과", "물", "마시다", "기분", "좋다", "학교", "가다"]) is None
 
 
+@pytest.mark.parametrize("words, sentence", [
+    (["오", "하", "하다", "운동", "누나"], "누나가 운동을 하고 오라고 합니다."),  # 하 and 하다: two
+    (["공부", "하다", "숙제"], "공부를 하고 숙제를 한다."),  # a light verb twice is no repetition
+])
+def test_a_verb_given_twice_or_a_light_verb_may_be_used_twice(words, sentence):
+    assert fault(sentence, words) is None
+
+
 def test_the_engine_normalises_like_the_cli(engine):
     assert engine.compose(["  고양이 ", "생선."])[0].sentence == engine.compose(["고양이", "생선"])[0].sentence
 
