@@ -26,7 +26,8 @@ _N_THEN_NIDA = "[" + _WITH_N.replace("안", "").replace("신", "") + "]습?니�
 # a plain finite form (한다, 먹는다, 갔다, 있다) ends a sentence; inside one it is a runaway
 _FINITE = re.compile(f"(?:[{_WITH_N}]|었|았|였|했|겠|있|없)다$")
 # verbs that also serve as light or auxiliary verbs (운동을 하고 공부를 한다, 먹고 있다, 해 보다):
-# a second use is no repetition
+# a second use is no repetition. The count is for one word alone: a stem's pattern also matches
+# nouns that start like it (그리 in 그림, 놀 in 놀이터, 오 in 오늘), harmless when one use is asked
 _AUXILIARIES = frozenset({"하다", "있다", "되다", "보다", "주다", "싶다", "않다", "없다"})
 # the copula is a suffix: an eojeol of its own has lost its noun
 _COPULA_ALONE = frozenset({"이다", "입니다", "이에요", "이야", "이었다", "였다"})
@@ -101,7 +102,7 @@ def fault(sentence: str, words: list[str]) -> str | None:
             return f"dictionary form {word} glued to 하"
         if (stem := bare_stem(word)) and (why := _bad_after_stem(stem, sentence)):
             return why
-        if word not in _AUXILIARIES and conjugations(word, sentence) > words.count(word) + words.count(word[:-1]):
+        if len(words) == 1 and word not in _AUXILIARIES and conjugations(word, sentence) > 1:
             return f"{word} twice (아픈데 아프다)"
     if re.search(r"[았었였했]고 있", sentence):
         return "a past tense before 고 있다 (이야기했고 있다)"

@@ -114,11 +114,19 @@ def test_plain_and_formal_endings_and_negations_keep_the_rules(sentence):
 
 
 @pytest.mark.parametrize("words, sentence", [
-    (["오", "하", "하다", "운동", "누나"], "누나가 운동을 하고 오라고 합니다."),  # 하 and 하다: two
-    (["공부", "하다", "숙제"], "공부를 하고 숙제를 한다."),  # a light verb twice is no repetition
+    (["오", "하", "하다", "운동", "누나"], "누나가 운동을 하고 오라고 합니다."),
+    (["하다"], "운동을 하고 공부를 한다."),  # a light verb twice is no repetition
+    (["누나", "그림", "그리다"], "누나가 그림을 그리고 있다."),  # 그림 only looks like 그리다
+    (["오늘", "비", "오다"], "오늘 비가 오고 있다."),
 ])
-def test_a_verb_given_twice_or_a_light_verb_may_be_used_twice(words, sentence):
+def test_a_light_verb_or_a_noun_that_looks_like_the_verb_is_no_repetition(words, sentence):
     assert fault(sentence, words) is None
+
+
+@pytest.mark.parametrize("words", [["누나", "그림", "그리다"], ["아이들", "놀이터", "놀다"], ["기린", "목", "길다"]])
+def test_a_verb_next_to_a_noun_that_looks_like_it_is_still_written(engine, words):
+    sentence = engine.compose(words)[0].sentence
+    assert_keeps_the_rules(words, sentence)
 
 
 def test_the_engine_normalises_like_the_cli(engine):
