@@ -102,10 +102,8 @@ def realize_particles(text: str, words: list[str]) -> tuple[str, tuple[Particle,
 def detect_style(sentence: str) -> str:
     """The speech level a sentence ends in: formal (합니다체), polite (해요체) or plain."""
     core = sentence.rstrip(".?!~ ")
-    if core.endswith(("니다", "니까")) and is_syllable(core[-3:-2]) and split(core[-3])[2] == B_FINAL:
-        return "formal"  # 합니다, 습니까: ㅂ before 니 (아니다 is plain)
-    if core.endswith(("십시오", "시오", "읍시다")) or (core.endswith("시다") and core[-3:-2] and
-                                                   is_syllable(core[-3]) and split(core[-3])[2] == B_FINAL):
+    b_before = is_syllable(core[-3:-2]) and split(core[-3])[2] == B_FINAL  # 합니다, 습니까, 갑시다 (아니다 is plain)
+    if core.endswith(("니다", "니까", "시다")) and b_before or core.endswith("시오"):
         return "formal"
     if core.endswith(("요", "죠")):
         return "polite"

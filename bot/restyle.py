@@ -98,7 +98,7 @@ def _polite_consonant(stem: str, adjective: bool) -> str:
     if final == S_FINAL and last in _S_IRREGULAR:
         return prefix + join(initial, medial) + ("아요" if bright else "어요")
     if final == H_FINAL and last not in _H_REGULAR:  # 파랗 → 파래, 하얗 → 하얘
-        return prefix + join(initial, Vowel.YA + 1 if medial == Vowel.YA else Vowel.AE) + "요"
+        return prefix + join(initial, Vowel.YAE if medial == Vowel.YA else Vowel.AE) + "요"
     return stem + ("아요" if bright else "어요")
 
 

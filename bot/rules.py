@@ -22,7 +22,7 @@ _PARTICLE_THEN_HA = re.compile("[이가을를은는도][하해했한할합]")  #
 # a syllable with ㄴ받침 then (습)니다: the formal ending is ㅂ니다 (날아다닙니다), never 닌니다 or
 # 닌습니다 (안습니다, 신습니다 are the stems 안-, 신-)
 _WITH_N = with_final(N_FINAL)
-_N_THEN_NIDA = "[" + _WITH_N.replace("안", "").replace("신", "") + "]습?니다"
+_N_THEN_NIDA = re.compile("[" + _WITH_N.replace("안", "").replace("신", "") + "]습?니다")
 # a plain finite form (한다, 먹는다, 갔다, 있다) ends a sentence; inside one it is a runaway
 _FINITE = re.compile(f"(?:[{_WITH_N}]|었|았|였|했|겠|있|없)다$")
 # verbs that also serve as light or auxiliary verbs (운동을 하고 공부를 한다, 먹고 있다, 해 보다):
@@ -106,7 +106,7 @@ def fault(sentence: str, words: list[str]) -> str | None:
             return f"{word} twice (아픈데 아프다)"
     if re.search(r"[았었였했]고 있", sentence):
         return "a past tense before 고 있다 (이야기했고 있다)"
-    if m := re.search(_N_THEN_NIDA, sentence):
+    if m := _N_THEN_NIDA.search(sentence):
         return f"ㄴ받침 before (습)니다: {m.group()}"
     if sentence.endswith(".") and sentence[-2:-1] in _FRAGMENT_ENDS:
         return "a fragment without a predicate at the end"

@@ -31,7 +31,7 @@ _NOT_PREDICATES = frozenset({
 
 
 def slot_text(word: str) -> str:
-    """What a copy slot writes for a typed word. Vowel.A predicate in 다-form stands for its stem, so the
+    """What a copy slot writes for a typed word. A predicate in 다-form stands for its stem, so the
     model writes the ending after it (떠다니다 → 떠다니 + ㄴ다 is generated, never "떠다니다."), and a
     noun + 하다 for its noun (치료하다 → 치료 + 했다 / 를 했다); everything else is copied whole."""
     if len(word) < 2 or not word.endswith("다") or word in _NOT_PREDICATES or not _HANGUL_SYLLABLE.fullmatch(word[-2]):
