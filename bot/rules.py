@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.hangul import IEUNG_INITIAL, N_FINAL, NO_FINAL, is_syllable, split, with_final
 from bot.restyle import plain_present
-from bot.words import bare_stem, conjugations, is_dictionary_form, slot_text, typed_as_stems
+from bot.words import TOPICS, bare_stem, conjugations, is_dictionary_form, slot_text, typed_as_stems
 
 _ADJECTIVES_FILE = Path(__file__).with_name("adjectives.txt")
 # a verb's plain ending is ㄴ다/는다, so only these may end a sentence in their dictionary form
@@ -92,6 +92,8 @@ def _ends_in_dictionary_form(eojeol: str) -> bool:
 def fault(sentence: str, words: list[str]) -> str | None:
     """Why `sentence` breaks an output rule, or None when it keeps them all."""
     for word in words:
+        if word in TOPICS and any(is_syllable(sentence[end:end + 1]) for end in _at_eojeol(word, sentence)):
+            return f"more glued to the topic {word} (나는을, 나는입니다)"
         if slot_text(word) == word:
             if any(_PARTICLE_THEN_HA.match(sentence, end) for end in _at_eojeol(word, sentence)):
                 return f"particle then 하 glued to {word}"

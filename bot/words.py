@@ -45,6 +45,7 @@ def slot_text(word: str) -> str:
 # (kiwipiepy's NP) as a word of its own, and the model reads a bare 나 as the verb 나다 (학교나고)
 _TOPIC_PRONOUNS = {"나": "나는", "너": "너는", "저": "저는", "우리": "우리는", "저희": "저희는",
                    "그녀": "그녀는", "당신": "당신은"}
+TOPICS = frozenset(_TOPIC_PRONOUNS.values())  # complete eojeols: nothing may follow them (나는을)
 
 
 def model_words(words: list[str]) -> list[str]:

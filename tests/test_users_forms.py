@@ -71,7 +71,8 @@ def test_lists_that_once_got_no_sentence_get_one_with_every_word(engine, words, 
     assert all(slot_text(w) in sentence or uses(w, sentence, nouns_bare=False) for w in words), sentence
 
 
-@pytest.mark.parametrize("words", [["나", "학교", "가다"], ["우리", "바다", "수영하다"], ["저", "물", "마시다"]])
+@pytest.mark.parametrize("words", [["나", "학교", "가다"], ["우리", "바다", "수영하다"], ["저", "물", "마시다"],
+                                   ["나", "엄마", "좋아하다"]])
 def test_a_pronoun_is_the_topic_not_a_verb(engine, words):
     sentence = engine.compose(words)[0].sentence
     tokens = kiwi().tokenize(sentence)
@@ -96,6 +97,8 @@ def test_a_sentence_may_not_end_on_a_dictionary_form(words, sentence):
     (["사과"], "사과가 않습니다."),  # 않다 without a verb in -지
     (["엄마"], "엄마가 뭔가 한다."),  # a placeholder for content
     (["사과"], "사과가 아닙니다."),  # one word: said, not denied
+    (["나는", "엄마", "좋아하다"], "엄마가 나는을 좋아한다."),  # the topic the engine gave 나 takes nothing more
+    (["나는", "엄마", "좋아하다"], "엄마가 좋아는 나는입니다."),
 ])
 def test_a_word_twice_a_lone_copula_or_a_placeholder_breaks_a_rule(words, sentence):
     assert fault(sentence, words)
