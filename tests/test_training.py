@@ -52,6 +52,15 @@ def test_speech_level_conversion_keeps_the_rest(maker):
     assert maker.convert_style(sentence, tokens, "polite") == "백설공주가 숲속에서 동물들과 이야기하고 있어요."
 
 
+def test_pronouns_are_input_words_as_typed(maker):
+    sentence = "나는 친구와 학교에 갔다. 내가 먼저 도착했다."
+    words = maker.content_words(sentence, maker.analyse([sentence])[0])
+    assert words[:3] == ["나", "친구", "학교"]
+    assert "내" not in words  # 내가: the contracted form is nobody's input for 나
+    p = pair_of(maker, "우리는 바다에서 수영했다.", ["우리", "바다", "수영"])
+    assert realize(p.target, p.words) == "우리는 바다에서 수영했다."
+
+
 def test_input_forms_are_varied_like_users_type_them(maker):
     sentence = "야구 선수가 공을 쳤다."
     tokens = maker.analyse([sentence])[0]

@@ -97,11 +97,14 @@ class PairMaker:
 
     # -- inputs --------------------------------------------------------------------------------
     def content_words(self, sentence: str, tokens: list) -> list[str]:
-        """Content words in CommonGen's style: nouns, stems as written (쳤, 있), adverbs, numerals."""
+        """Content words in CommonGen's style: nouns, stems as written (쳤, 있), adverbs, numerals,
+        and pronouns as typed (나, 우리; not the contracted 내 of 내가, which nobody types for 나),
+        since users give pronouns that Korean CommonGen never does."""
         words = []
         for t in tokens:
-            if t.tag in CONTENT_TAGS or (t.tag.startswith("VX") and t.form == "있"):
-                surface = sentence[t.start:t.start + t.len]
+            surface = sentence[t.start:t.start + t.len]
+            if (t.tag in CONTENT_TAGS or (t.tag.startswith("VX") and t.form == "있")
+                    or (t.tag == "NP" and surface == t.form)):
                 if surface and surface not in words and re.search(r"[가-힣]", surface):
                     words.append(surface)
         return words
