@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 import time
 from typing import TextIO
@@ -65,6 +66,16 @@ def run_batch(engine: Engine, stream: TextIO, out: TextIO, args: argparse.Namesp
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run `ieum`; a reader that stops early (`ieum --batch big.txt | head`) ends it quietly, with
+    the shell's status for a broken pipe (128 + SIGPIPE), not a traceback."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+        return 141
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.n < 1 or args.beam < 1 or args.threads < 1:
         print("--n, --beam, --threads는 1 이상이어야 합니다 / --n, --beam and --threads must be ≥ 1", file=sys.stderr)

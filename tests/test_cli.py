@@ -46,6 +46,18 @@ def test_batch_keeps_count_and_order_with_empty_lines_for_errors():
     assert "line 2" in r.stderr and "line 3" in r.stderr
 
 
+def test_a_reader_that_stops_early_ends_the_batch_quietly(tmp_path):
+    batch = tmp_path / "in.txt"
+    batch.write_text("고양이, 생선, 먹다\n" * 30, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "--batch", str(batch)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = proc.stdout.readline()  # `ieum --batch in.txt | head -1`
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert "고양이" in first
+    assert proc.returncode == 141 and "Traceback" not in err and "Error" not in err, err
+
+
 def test_json_has_words_sentences_and_ms(tmp_path):
     batch = tmp_path / "in.txt"
     batch.write_text("고양이, 생선, 먹다\n" + "가" * 31 + "\n", encoding="utf-8")
