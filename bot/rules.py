@@ -9,13 +9,24 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from bot.hangul import IEUNG_INITIAL, N_FINAL, NO_FINAL, is_syllable, split, with_final
+from bot.hangul import IEUNG_INITIAL, N_FINAL, NO_FINAL, SS_FINAL, is_syllable, split, with_final
 from bot.restyle import plain_present
-from bot.words import TOPICS, bare_stem, conjugations, is_dictionary_form, slot_text, typed_as_stems
+from bot.words import (
+    TOPICS,
+    bare_stem,
+    closes_eojeol,
+    conjugations,
+    inflects,
+    is_dictionary_form,
+    is_polite_finite,
+    slot_text,
+    typed_as_stems,
+)
 
 _ADJECTIVES_FILE = Path(__file__).with_name("adjectives.txt")
 # a verb's plain ending is ㄴ다/는다, so only these may end a sentence in their dictionary form
-_ALWAYS_FINAL = frozenset({"있다", "없다", "이다", "아니다"})
+# (싶다 is an adjective: 가고 싶다.)
+_ALWAYS_FINAL = frozenset({"있다", "없다", "이다", "아니다", "싶다"})
 _CHAIN_LINK = re.compile(r"다[가고]$")  # 한다가, 보다고: one is speech, two are a runaway chain
 _EOJEOL = re.compile(r"[^\s.,?!]+")
 _PARTICLE_THEN_HA = re.compile("[이가을를은는도][하해했한할합]")  # 사과가했다, 공부를했다
@@ -33,6 +44,15 @@ _AUXILIARIES = frozenset({"하다", "있다", "되다", "보다", "주다", "싶
 _COPULA_ALONE = frozenset({"이다", "입니다", "이에요", "이야", "이었다", "였다"})
 # 않다 negates the verb before it, in -지 (먹지 않는다, 쉽지는 않다)
 _BEFORE_ANH = re.compile(r"지[는도를만]?$")
+# a past or future marker (갔, 썼, 했, 겠) finishes its verb: no 고 있다 / 고 싶다 / 고 하다, 는다 or
+# 하다 after it (썼고 있다, 갔는다, 세수했합니다); 있 is the verb 있다 itself (집에 있고 싶다)
+_PAST_THEN = re.compile(f"[{with_final(SS_FINAL).replace('있', '')}](?:고 [있싶하한합해했]|는다|[하한할합해했닙])")
+# 싶다 wants its verb in -고 (가고 싶다, not 가서 싶다)
+_BEFORE_SIP = re.compile(r"고[는도만]?$")
+# a verb's dictionary form takes no ending: 이기다고, 가다는, 수영하다며 (이긴다고, 가는, 수영한다며)
+_AFTER_DICTIONARY_FORM = frozenset("고는며면")
+# 대해 / 대한 follow a noun in 에 (동물들에 대해), not 놀이터에서 대해
+_DAEHAE = ("대해", "대한", "대하여")
 # a statement ending in a particle or a connective has lost its predicate: 사과가. 먹고.
 _FRAGMENT_ENDS = frozenset("가이을를은는의에도과와로고서며")
 
@@ -89,11 +109,29 @@ def _ends_in_dictionary_form(eojeol: str) -> bool:
     return is_dictionary_form(eojeol) and eojeol not in _ALWAYS_FINAL and eojeol not in adjectives()
 
 
+def _verb_ending_on_adjective(adjective: str, sentence: str) -> str | None:
+    """An adjective takes no verb's present (노란다, 큰다) nor 고 있다 / 고 싶다 (길고 있다)."""
+    eojeols = _EOJEOL.findall(sentence)
+    for eojeol, after in zip(eojeols, [*eojeols[1:], ""]):
+        if eojeol == adjective or not inflects(adjective, eojeol):
+            continue
+        if len(eojeol) == len(adjective) and eojeol.endswith("다") and split(eojeol[-2])[2] == N_FINAL:
+            return f"a verb's present on the adjective {adjective}: {eojeol}"
+        if eojeol.endswith("고") and after.startswith(("있", "싶")):
+            return f"the adjective {adjective} before {after}: {eojeol} {after}"
+    return None
+
+
 def fault(sentence: str, words: list[str]) -> str | None:
     """Why `sentence` breaks an output rule, or None when it keeps them all."""
     for word in words:
-        if word in TOPICS and any(is_syllable(sentence[end:end + 1]) for end in _at_eojeol(word, sentence)):
-            return f"more glued to the topic {word} (나는을, 나는입니다)"
+        if (word in TOPICS or closes_eojeol(word)) and any(is_syllable(sentence[end:end + 1])
+                                                           for end in _at_eojeol(word, sentence)):
+            return f"more glued to {word}, which closes its eojeol (나는을, 지민이가에서, 좋아해요한다)"
+        if word in adjectives() and (why := _verb_ending_on_adjective(word, sentence)):
+            return why
+        if is_polite_finite(word) and not sentence.rstrip(".?!").endswith(word):
+            return f"the finished {word} before the end (좋아해요 했습니다)"
         if slot_text(word) == word:
             if any(_PARTICLE_THEN_HA.match(sentence, end) for end in _at_eojeol(word, sentence)):
                 return f"particle then 하 glued to {word}"
@@ -102,12 +140,17 @@ def fault(sentence: str, words: list[str]) -> str | None:
             continue
         if any(sentence.startswith("하", end) for end in _at_eojeol(word, sentence)):
             return f"dictionary form {word} glued to 하"
+        if word not in adjectives() and word not in _ALWAYS_FINAL and any(
+                sentence[end:end + 1] in _AFTER_DICTIONARY_FORM for end in _at_eojeol(word, sentence)):
+            return f"an ending after the dictionary form {word} ({word}고)"
         if (stem := bare_stem(word)) and (why := _bad_after_stem(stem, sentence)):
             return why
+        if len(stem or "") == 1 and any(sentence.startswith(stem, end) for end in _at_eojeol(stem, sentence)):
+            return f"the stem of {word} twice (가가고)"
         if len(words) == 1 and word not in _AUXILIARIES and conjugations(word, sentence) > 1:
             return f"{word} twice (아픈데 아프다)"
-    if re.search(r"[았었였했]고 있", sentence):
-        return "a past tense before 고 있다 (이야기했고 있다)"
+    if m := _PAST_THEN.search(sentence):
+        return f"more after a past or future marker: {m.group()} (썼고 있다, 갔는다)"
     if m := _N_THEN_NIDA.search(sentence):
         return f"ㄴ받침 before (습)니다: {m.group()}"
     if sentence.endswith(".") and sentence[-2:-1] in _FRAGMENT_ENDS:
@@ -117,6 +160,10 @@ def fault(sentence: str, words: list[str]) -> str | None:
         return "a copula standing alone (우리는 이다)"
     if any(e.startswith("않") and not _BEFORE_ANH.search(before) for before, e in zip(["", *eojeols], eojeols)):
         return "않다 without a -지 before it (사과가 않습니다)"
+    if any(e.startswith("싶") and not _BEFORE_SIP.search(before) for before, e in zip(["", *eojeols], eojeols)):
+        return "싶다 without a -고 before it (가서 싶다)"
+    if any(e.startswith(_DAEHAE) and not before.endswith("에") for before, e in zip(["", *eojeols], eojeols)):
+        return "대해 without a noun in 에 before it (놀이터에서 대해)"
     if "뭔가" not in words and any(e.startswith("뭔가") or e == "뭔다" for e in eojeols):
         return "a placeholder instead of content (엄마가 뭔가 한다)"
     if len(words) == 1 and any(e.startswith(("아니", "아닌", "아닙")) for e in eojeols):

@@ -173,6 +173,37 @@ def typed_as_stems(words: list[str]) -> bool:
     return len(words) > 1 and not any(is_dictionary_form(w) for w in words)
 
 
+def inflects(word: str, eojeol: str) -> bool:
+    """Is `eojeol` the predicate `word` (in 다-form) conjugated: 노란다, 길고 for 노랗다, 길다?"""
+    pattern = _stem_pattern(word)
+    return bool(pattern and pattern.match(eojeol))
+
+
+# a subject, object, topic or "and" marker left on a noun (백설공주가, 물을, 동물들과), in the
+# allomorph its noun takes: it closes the eojeol. 가, 와, 과 only after two syllables or more
+# (휴가, 기와, 결과 are nouns)
+_CLOSING_PARTICLES = (("가", True, 3), ("를", True, 2), ("는", True, 2), ("을", False, 2),
+                      ("와", True, 3), ("과", False, 3))
+# the vowels of a polite 어요/아요 ending's syllable (해요, 했어요, 좋아요, 가세요): 요 after another
+# vowel belongs to a noun (필요, 동요)
+_POLITE_VOWELS = frozenset({Vowel.A, Vowel.AE, Vowel.EO, Vowel.E, Vowel.YEO, Vowel.WA, Vowel.WO, Vowel.WAE})
+
+
+def is_polite_finite(word: str) -> bool:
+    """좋아해요, 샀어요, 가세요: a finished polite predicate, which ends a sentence (not 필요, 동요)."""
+    return (len(word) >= 3 and word.endswith("요") and is_syllable(word[-2])
+            and (split(word[-2])[1] in _POLITE_VOWELS or word.endswith("세요")))
+
+
+def closes_eojeol(word: str) -> bool:
+    """A word typed finished, which nothing may follow in its eojeol: a noun with its subject,
+    object or topic marker (지민이가, never 지민이가에서) or a polite finite form (좋아해요, never
+    좋아해요한다)."""
+    return is_polite_finite(word) or any(word.endswith(particle) and len(word) >= shortest and is_syllable(word[-2])
+               and (split(word[-2])[2] == NO_FINAL) == after_vowel
+               for particle, after_vowel, shortest in _CLOSING_PARTICLES)
+
+
 def conjugations(word: str, sentence: str) -> int:
     """How many eojeols of `sentence` are the predicate `word` conjugated (0 if it is none)."""
     pattern = _stem_pattern(word)

@@ -104,6 +104,56 @@ def test_a_word_twice_a_lone_copula_or_a_placeholder_breaks_a_rule(words, senten
     assert fault(sentence, words)
 
 
+# sentences the engine once gave for the typed set, each breaking a rule a reader sees at once
+@pytest.mark.parametrize("words, sentence", [
+    (["친구에게", "편지를", "썼다"], "친구에게 편지를 썼고 있다."),  # a past form, then more
+    (["나는", "학교에", "갔다"], "나는 학교에 갔는다."),
+    (["아침에", "일어나서", "세수했다"], "아침에 일어나서 세수했합니다."),
+    (["아침에", "일어나서", "세수했다"], "아침에 일어나서 세수했닙니다."),
+    (["나", "화장실", "가다", "싶다"], "나는 화장실에 가서 싶었다."),  # 싶다 wants -고
+    (["병아리", "노랗다"], "병아리가 노란다."),  # a verb's present on an adjective
+    (["코끼리", "크다"], "코끼리가 큰다."),
+    (["코끼리", "코", "길다"], "코끼리가 코를 길고 있다."),
+    (["김치", "맵다"], "김치가 맵고 싶다."),
+    (["거북이", "느리다", "이기다"], "거북이가 느리게 이기다고 한다."),  # an ending on a dictionary form
+    (["집", "가다", "싶다"], "집에 가가고 싶다."),  # a one-syllable stem twice
+    (["고양이는", "생선을", "좋아해요"], "고양이는 생선을 좋아해요한다."),  # a typed polite form ends it
+    (["고양이는", "생선을", "좋아해요"], "고양이는 생선을 좋아해요 했습니다."),
+    (["동물들과", "숲속에서", "백설공주가", "이야기했다"], "숲속에서 동물들과 백설공주가에 대해 이야기했다."),
+    (["동물들과", "숲속에서", "백설공주가", "이야기했다"], "숲속에서 백설공주가 동물들과에 대해 이야기했다."),
+    (["콩쥐는", "항아리에", "물을"], "콩쥐는 항아리에 물을습니다."),
+    (["동생이랑", "놀이터에서"], "동생이랑 놀이터에서 대해 한다."),  # 대해 after a noun in 에 only
+])
+def test_what_was_typed_finished_stays_finished_and_adjectives_stay_adjectives(words, sentence):
+    assert fault(sentence, words)
+
+
+@pytest.mark.parametrize("words, sentence", [
+    (["나", "화장실", "가다", "싶다"], "나는 화장실에 가고 싶다."),
+    (["집", "있다"], "집에 있고 싶다."),
+    (["물", "필요"], "물이 필요하다."),  # 필요 is a noun, not a polite form
+    (["휴가", "바다", "가다"], "휴가를 바다로 갔다."),  # 휴가 ends in 가 but carries no particle
+    (["어린이", "놀다"], "어린이가 놀고 있다."),
+    (["사과", "결과"], "사과의 결과가 좋다."),
+    (["하늘", "파랗다", "구름"], "하늘이 파랗고 구름이 있다."),
+    (["아이", "학교", "가다", "넘어지다"], "아이가 학교에 가다가 넘어졌다."),  # -다가 is an ending of its own
+    (["그", "어제", "오다"], "그는 어제 왔었다."),
+    (["방", "깨끗하다"], "깨끗한 방이다."),
+    (["백설공주", "동물들", "숲속", "이야기하다"], "숲속의 백설공주와 동물들에 대해 이야기하고 있습니다."),
+    (["바다에서", "수영했어요"], "바다에서 수영했어요."),
+])
+def test_finished_forms_adjectives_and_nouns_that_look_like_them_are_fine(words, sentence):
+    assert fault(sentence, words) is None
+
+
+@pytest.mark.parametrize("words", [["친구에게", "편지를", "썼다"], ["고양이는", "생선을", "좋아해요"],
+                                   ["나", "화장실", "가다", "싶다"], ["병아리", "노랗다"]])
+def test_words_typed_finished_or_as_adjectives_read_right(engine, words):
+    for style in (None, "formal"):
+        sentence = engine.compose(words, style=style)[0].sentence
+        assert fault(sentence, words) is None and not runaway(sentence, words), sentence
+
+
 @pytest.mark.parametrize("word", ["물", "아프다", "고양이"])
 def test_one_word_gives_a_sentence_with_it_as_itself(engine, word):
     sentence = engine.compose([word])[0].sentence
