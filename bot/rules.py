@@ -44,9 +44,10 @@ _AUXILIARIES = frozenset({"하다", "있다", "되다", "보다", "주다", "싶
 _COPULA_ALONE = frozenset({"이다", "입니다", "이에요", "이야", "이었다", "였다"})
 # 않다 negates the verb before it, in -지 (먹지 않는다, 쉽지는 않다)
 _BEFORE_ANH = re.compile(r"지[는도를만]?$")
-# a past or future marker (갔, 썼, 했, 겠) finishes its verb: no 고 있다 / 고 싶다 / 고 하다, 는다 or
-# 하다 after it (썼고 있다, 갔는다, 세수했합니다); 있 is the verb 있다 itself (집에 있고 싶다)
-_PAST_THEN = re.compile(f"[{with_final(SS_FINAL).replace('있', '')}](?:고 [있싶하한합해했]|는다|[하한할합해했닙])")
+# a past or future marker (갔, 썼, 했, 겠) finishes its verb: no 고 있다 / 고 싶다 / 고 하다, 는다,
+# 하다 or a copula after it (썼고 있다, 갔는다, 세수했합니다, 갔입니다); 있 is the verb 있다 itself
+# (집에 있고 싶다)
+_PAST_THEN = re.compile(f"[{with_final(SS_FINAL).replace('있', '')}](?:고 [있싶하한합해했]|는다|[하한할합해했닙입])")
 # 싶다 wants its verb in -고 (가고 싶다, not 가서 싶다)
 _BEFORE_SIP = re.compile(r"고[는도만]?$")
 # a verb's dictionary form takes no ending: 이기다고, 가다는, 수영하다며 (이긴다고, 가는, 수영한다며)
@@ -182,6 +183,10 @@ def fault(sentence: str, words: list[str]) -> str | None:
     for e in eojeols[:-1]:
         if e not in words and _FINITE.search(e):
             return f"a finished predicate {e} in mid-sentence"
+    for e in eojeols:
+        if any(split(a)[:2] == split(b)[:2] and split(a)[2] == NO_FINAL and split(b)[2] == SS_FINAL
+               for a, b in zip(e, e[1:]) if is_syllable(a) and is_syllable(b)):
+            return f"a verb and its past glued: {e} (가갔)"
     for first, second in zip(eojeols, eojeols[1:]):
         if len(first) >= 2 and second.startswith(first) and first not in words:
             return f"stutter {first} {second}"
