@@ -157,10 +157,13 @@ class RetryingRateLimiter(AIORateLimiter):
 async def composing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, words: list[str], style: str,
                     n: int = 1) -> list[Composition]:
     """Compose off the event loop; "typing…" is sent only if the sentence is still not ready after
-    TYPING_AFTER (a 4 ms composition needs no chat action, a queue behind a burst does)."""
-    task = asyncio.ensure_future(context.bot_data["composer"].compose(words, style, n))
+    TYPING_AFTER (a 4 ms composition needs no chat action) and no queue is waiting for the pool:
+    under load every message would get one, and those calls would share the send cap with the
+    replies, delaying each reply further."""
+    composer = context.bot_data["composer"]
+    task = asyncio.ensure_future(composer.compose(words, style, n))
     done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER)
-    if not done:
+    if not done and not composer.backlogged:
         try:
             await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
         except TelegramError as e:  # a courtesy: the reply matters more

@@ -27,6 +27,7 @@ class EnginePool:
 
     def __init__(self, engine: Engine, workers: int = 2, processes: bool = False, cached: int = CACHED) -> None:
         self.engine = engine
+        self.workers = workers
         self.pool: Executor
         if processes:
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
@@ -38,6 +39,11 @@ class EnginePool:
         self.cached = cached
         self._cache: OrderedDict[tuple, list[Composition]] = OrderedDict()
         self._composing: dict[tuple, asyncio.Future] = {}  # lists in the pool now, by key
+
+    @property
+    def backlogged(self) -> bool:
+        """More lists in progress than workers: some wait in the queue."""
+        return len(self._composing) > self.workers
 
     async def compose(self, words: list[str], style: str, n: int = 1) -> list[Composition]:
         key = (tuple(words), style, n)

@@ -187,8 +187,8 @@ def TELEGRAM_TOKEN_NOT_IN(log: str, token: str) -> bool:  # noqa: N802
 
 async def test_typing_is_shown_only_when_a_reply_is_slow(telegram, engine, tmp_path):
     class Slow:
-        def __init__(self, composer, delay: float) -> None:
-            self.composer, self.delay = composer, delay
+        def __init__(self, composer, delay: float, backlogged: bool = False) -> None:
+            self.composer, self.delay, self.backlogged = composer, delay, backlogged
 
         async def compose(self, *args, **kwargs):
             await asyncio.sleep(self.delay)
@@ -203,3 +203,7 @@ async def test_typing_is_shown_only_when_a_reply_is_slow(telegram, engine, tmp_p
         typing = telegram.sent("sendChatAction", 10)
         assert len(typing) == 1 and typing[0].params["action"] == "typing"
         assert typing[0].at < telegram.sent("sendMessage", 10)[-1].at
+        # behind a queue a chat action would only take a reply's place under the send cap
+        app.bot_data["composer"] = Slow(app.bot_data["composer"].composer, 0.8, backlogged=True)
+        reply = await ask(telegram, 11, "새, 하늘, 날다")
+        assert all(uses(w, reply) for w in ["새", "하늘", "날다"]) and not telegram.sent("sendChatAction", 11)

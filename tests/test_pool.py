@@ -45,6 +45,20 @@ async def test_the_same_words_at_the_same_time_are_composed_once(engine):
     pool.close()
 
 
+async def test_more_lists_than_workers_is_a_backlog(engine):
+    pool = EnginePool(engine, workers=2)
+    lists = [["고양이", "생선", "먹다"], ["강아지", "공원", "뛰다"], ["새", "하늘", "날다"]]
+    tasks = [asyncio.ensure_future(pool.compose(words, "formal")) for words in lists[:2]]
+    await asyncio.sleep(0)
+    assert not pool.backlogged  # two lists, two workers
+    tasks.append(asyncio.ensure_future(pool.compose(lists[2], "formal")))
+    await asyncio.sleep(0)
+    assert pool.backlogged
+    await asyncio.gather(*tasks)
+    assert not pool.backlogged
+    pool.close()
+
+
 async def test_worker_processes_compose_and_refuse_like_the_engine(engine):
     pool = EnginePool(engine, workers=1, processes=True)
     try:
