@@ -67,6 +67,11 @@ SEARCHES = (Search(1, False, True), Search(1, True, True), Search(4, True, True)
             Search(4, True, False))
 
 
+# the last resort strings a long list into a chain (…봤다고 합니다고 싶어 하고…): past Korean
+# CommonGen's longest lists (7 words) a list the strict passes cannot join gets a polite request
+# for fewer words instead
+LOOSE_MAX_WORDS = 7
+
 # candidates read per step: enough that refused closings (one per closing piece) cannot starve
 # the beam; of them, twice the beam is kept before the banks reorder and the beam cuts
 CANDIDATE_MARGIN, CANDIDATES_KEPT = 4, 2
@@ -189,6 +194,12 @@ class Engine:
         ids, slots = encode_source(self.sp, words, style or "plain")
         encoded = self.encoder.run(None, {"src": np.array([ids], dtype=np.int64)})
         for search in SEARCHES:
+            if not search.strict and len(words) > LOOSE_MAX_WORDS:
+                raise NoSentenceError(
+                    f"단어가 많아서 자연스러운 한 문장으로 잇지 못했습니다. {LOOSE_MAX_WORDS}개 이하로 줄이거나 "
+                    "두 번에 나눠 보내 주세요.",
+                    f"too many words to join into one natural sentence: send at most {LOOSE_MAX_WORDS}, "
+                    "or split them in two")
             finished = self._search(words, encoded, slots, search.widen * width, search)
             if finished:
                 break

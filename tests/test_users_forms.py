@@ -48,7 +48,7 @@ def test_typed_inputs_keep_every_output_rule(engine, words, style):
 
 
 def test_twelve_words_give_one_sentence_with_each(engine):
-    words = ["아침", "일어나다", "세수하다", "밥", "먹다", "옷", "입다", "가방", "메다", "학교", "친구", "만나다"]
+    words = ["겨울", "눈", "많이", "내리다", "아이들", "밖", "나가다", "눈사람", "만들다", "썰매", "타다", "놀다"]
     sentence = engine.compose(words)[0].sentence
     assert sentence[-1] in ".?!" and sentence.count(".") == 1
     assert all(used_as_itself(w, sentence) for w in words), sentence
@@ -59,7 +59,6 @@ def test_twelve_words_give_one_sentence_with_each(engine):
 NO_SENTENCE_ONCE = [
     (["생기다", "귀여워하다", "처음", "대파 꽃", "봤", "칫솔"], None),
     (["후들거린다", "오늘", "힘들", "다리", "역대급", "요가"], "formal"),
-    (["나", "동생", "엄마", "생일", "케이크", "만들다", "카드", "쓰다", "노래", "부르다", "축하하다", "드리다"], None),
 ]
 
 
@@ -69,6 +68,19 @@ def test_lists_that_once_got_no_sentence_get_one_with_every_word(engine, words, 
     assert sentence[-1] in ".?!" and sentence.count(".") == 1, sentence
     # what the last resort promises: each word as written or conjugated (생겨서), not its grammar
     assert all(slot_text(w) in sentence or uses(w, sentence, nouns_bare=False) for w in words), sentence
+
+
+# the last resort once wrote "…합니다 고등학교 가노래라고 합니다." and "…한다가 보다고 한다 하고
+# 싶다고 한다있어서, 학교에 대해 친구고 있다." for these
+@pytest.mark.parametrize("style", [None, "formal"])
+@pytest.mark.parametrize("words", [
+    ["나", "동생", "엄마", "생일", "케이크", "만들다", "카드", "쓰다", "노래", "부르다", "축하하다", "드리다"],
+    ["아침", "일어나다", "세수하다", "밥", "먹다", "옷", "입다", "가방", "메다", "학교", "친구", "만나다"]],
+    ids=["birthday", "morning"])
+def test_a_long_list_no_strict_pass_can_join_gets_a_request_for_fewer_words(engine, words, style):
+    with pytest.raises(bot.engine.NoSentenceError) as refused:
+        engine.compose(words, style=style)
+    assert "7개 이하" in refused.value.korean and "at most 7" in refused.value.english
 
 
 @pytest.mark.parametrize("words", [["나", "학교", "가다"], ["우리", "바다", "수영하다"], ["저", "물", "마시다"],
