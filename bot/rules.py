@@ -42,18 +42,18 @@ _FINITE = re.compile(f"(?:[{_WITH_N}]|었|았|였|했|겠|있|없)다$")
 _AUXILIARIES = frozenset({"하다", "있다", "되다", "보다", "주다", "싶다", "않다", "없다"})
 # the copula is a suffix: an eojeol of its own has lost its noun
 _COPULA_ALONE = frozenset({"이다", "입니다", "이에요", "이야", "이었다", "였다"})
-# 않다 negates the verb before it, in -지 (먹지 않는다, 쉽지는 않다)
-_BEFORE_ANH = re.compile(r"지[는도를만]?$")
 # a past or future marker (갔, 썼, 했, 겠) finishes its verb: no 고 있다 / 고 싶다 / 고 하다, 는다,
 # 하다 or a copula after it (썼고 있다, 갔는다, 세수했합니다, 갔입니다); 있 is the verb 있다 itself
 # (집에 있고 싶다)
 _PAST_THEN = re.compile(f"[{with_final(SS_FINAL).replace('있', '')}](?:고 [있싶하한합해했]|는다|[하한할합해했닙입])")
-# 싶다 wants its verb in -고 (가고 싶다, not 가서 싶다)
-_BEFORE_SIP = re.compile(r"고[는도만]?$")
 # a verb's dictionary form takes no ending: 이기다고, 가다는, 수영하다며 (이긴다고, 가는, 수영한다며)
 _AFTER_DICTIONARY_FORM = frozenset("고는며면")
-# 대해 / 대한 follow a noun in 에 (동물들에 대해), not 놀이터에서 대해
-_DAEHAE = ("대해", "대한", "대하여")
+# words that need a given ending on the eojeol before them: (their starts, that ending, why not)
+_WANTS_BEFORE = (
+    (("않",), re.compile(r"지[는도를만]?$"), "않다 without a -지 before it (사과가 않습니다)"),  # 먹지 않는다
+    (("싶",), re.compile(r"고[는도만]?$"), "싶다 without a -고 before it (가서 싶다)"),  # 가고 싶다
+    (("대해", "대한", "대하여"), re.compile("에$"), "대해 without a noun in 에 before it (놀이터에서 대해)"),
+)
 # a statement ending in a particle or a connective has lost its predicate: 사과가. 먹고.
 _FRAGMENT_ENDS = frozenset("가이을를은는의에도과와로고서며")
 
@@ -110,9 +110,8 @@ def _ends_in_dictionary_form(eojeol: str) -> bool:
     return is_dictionary_form(eojeol) and eojeol not in _ALWAYS_FINAL and eojeol not in adjectives()
 
 
-def _verb_ending_on_adjective(adjective: str, sentence: str) -> str | None:
+def _verb_ending_on_adjective(adjective: str, eojeols: list[str]) -> str | None:
     """An adjective takes no verb's present (노란다, 큰다) nor 고 있다 / 고 싶다 (길고 있다)."""
-    eojeols = _EOJEOL.findall(sentence)
     for eojeol, after in zip(eojeols, [*eojeols[1:], ""]):
         if eojeol == adjective or not inflects(adjective, eojeol):
             continue
@@ -125,11 +124,12 @@ def _verb_ending_on_adjective(adjective: str, sentence: str) -> str | None:
 
 def fault(sentence: str, words: list[str]) -> str | None:
     """Why `sentence` breaks an output rule, or None when it keeps them all."""
+    eojeols = _EOJEOL.findall(sentence)
     for word in words:
         if (word in TOPICS or closes_eojeol(word)) and any(is_syllable(sentence[end:end + 1])
                                                            for end in _at_eojeol(word, sentence)):
             return f"more glued to {word}, which closes its eojeol (나는을, 지민이가에서, 좋아해요한다)"
-        if word in adjectives() and (why := _verb_ending_on_adjective(word, sentence)):
+        if word in adjectives() and (why := _verb_ending_on_adjective(word, eojeols)):
             return why
         if is_polite_finite(word) and not sentence.rstrip(".?!").endswith(word):
             return f"the finished {word} before the end (좋아해요 했습니다)"
@@ -156,15 +156,11 @@ def fault(sentence: str, words: list[str]) -> str | None:
         return f"ㄴ받침 before (습)니다: {m.group()}"
     if sentence.endswith(".") and sentence[-2:-1] in _FRAGMENT_ENDS:
         return "a fragment without a predicate at the end"
-    eojeols = _EOJEOL.findall(sentence)
     if any(e in _COPULA_ALONE for e in eojeols):
         return "a copula standing alone (우리는 이다)"
-    if any(e.startswith("않") and not _BEFORE_ANH.search(before) for before, e in zip(["", *eojeols], eojeols)):
-        return "않다 without a -지 before it (사과가 않습니다)"
-    if any(e.startswith("싶") and not _BEFORE_SIP.search(before) for before, e in zip(["", *eojeols], eojeols)):
-        return "싶다 without a -고 before it (가서 싶다)"
-    if any(e.startswith(_DAEHAE) and not before.endswith("에") for before, e in zip(["", *eojeols], eojeols)):
-        return "대해 without a noun in 에 before it (놀이터에서 대해)"
+    for starts, ending, why in _WANTS_BEFORE:
+        if any(e.startswith(starts) and not ending.search(before) for before, e in zip(["", *eojeols], eojeols)):
+            return why
     if "뭔가" not in words and any(e.startswith("뭔가") or e == "뭔다" for e in eojeols):
         return "a placeholder instead of content (엄마가 뭔가 한다)"
     if len(words) == 1 and any(e.startswith(("아니", "아닌", "아닙")) for e in eojeols):

@@ -199,7 +199,9 @@ def closes_eojeol(word: str) -> bool:
     """A word typed finished, which nothing may follow in its eojeol: a noun with its subject,
     object or topic marker (지민이가, never 지민이가에서) or a polite finite form (좋아해요, never
     좋아해요한다)."""
-    return is_polite_finite(word) or any(word.endswith(particle) and len(word) >= shortest and is_syllable(word[-2])
+    if is_polite_finite(word):
+        return True
+    return any(word.endswith(particle) and len(word) >= shortest and is_syllable(word[-2])
                and (split(word[-2])[2] == NO_FINAL) == after_vowel
                for particle, after_vowel, shortest in _CLOSING_PARTICLES)
 
