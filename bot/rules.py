@@ -40,12 +40,15 @@ _FINITE = re.compile(f"(?:[{_WITH_N}]|었|았|였|했|겠|있|없)다$")
 # a second use is no repetition. The count is for one word alone: a stem's pattern also matches
 # nouns that start like it (그리 in 그림, 놀 in 놀이터, 오 in 오늘), harmless when one use is asked
 _AUXILIARIES = frozenset({"하다", "있다", "되다", "보다", "주다", "싶다", "않다", "없다"})
-# the copula is a suffix: an eojeol of its own has lost its noun
+# the copula is a suffix: an eojeol of its own has lost its noun (a lone 다 may be the adverb "all"
+# mid-sentence, 다 먹었다, but never the last word: 나는 다.)
 _COPULA_ALONE = frozenset({"이다", "입니다", "이에요", "이야", "이었다", "였다"})
 # a past or future marker (갔, 썼, 했, 겠) finishes its verb: no 고 있다 / 고 싶다 / 고 하다, 는다,
 # 하다 or a copula after it (썼고 있다, 갔는다, 세수했합니다, 갔입니다); 있 is the verb 있다 itself
 # (집에 있고 싶다)
 _PAST_THEN = re.compile(f"[{with_final(SS_FINAL).replace('있', '')}](?:고 [있싶하한합해했]|는다|[하한할합해했닙입])")
+# 싶다 is an adjective: no 고 있다 nor a second 싶다 after it (마시고 싶고 있다, 보고 싶고 싶다)
+_SIP_THEN_MORE = re.compile(r"(?:^|\s)싶고 [있싶]")
 # a verb's dictionary form takes no ending: 이기다고, 가다는, 수영하다며 (이긴다고, 가는, 수영한다며)
 _AFTER_DICTIONARY_FORM = frozenset("고는며면")
 # words that need a given ending on the eojeol before them: (their starts, that ending, why not)
@@ -156,7 +159,9 @@ def fault(sentence: str, words: list[str]) -> str | None:
         return f"ㄴ받침 before (습)니다: {m.group()}"
     if sentence.endswith(".") and sentence[-2:-1] in _FRAGMENT_ENDS:
         return "a fragment without a predicate at the end"
-    if any(e in _COPULA_ALONE for e in eojeols):
+    if _SIP_THEN_MORE.search(sentence):
+        return "고 있다 or 싶다 after 싶다 (마시고 싶고 있다, 보고 싶고 싶다)"
+    if any(e in _COPULA_ALONE for e in eojeols) or eojeols[-1:] == ["다"]:
         return "a copula standing alone (우리는 이다)"
     for starts, ending, why in _WANTS_BEFORE:
         if any(e.startswith(starts) and not ending.search(before) for before, e in zip(["", *eojeols], eojeols)):

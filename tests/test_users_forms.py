@@ -137,6 +137,10 @@ def test_a_word_twice_a_lone_copula_or_a_placeholder_breaks_a_rule(words, senten
     (["동물들과", "숲속에서", "백설공주가", "이야기했다"], "숲속에서 백설공주가 동물들과에 대해 이야기했다."),
     (["콩쥐는", "항아리에", "물을"], "콩쥐는 항아리에 물을습니다."),
     (["동생이랑", "놀이터에서"], "동생이랑 놀이터에서 대해 한다."),  # 대해 after a noun in 에 only
+    (["나", "물", "마시다", "싶다"], "나는 물을 마시고 싶고 있다."),  # 싶다 is an adjective
+    (["나", "너", "보고 싶다"], "나는 너를 보고 싶고 있다."),
+    (["나", "너", "보고 싶다"], "나는 너를 보고 싶고 싶다."),
+    (["나", "배고프다"], "배고파서 나는 다."),  # a copula without its noun, at the end
 ])
 def test_what_was_typed_finished_stays_finished_and_adjectives_stay_adjectives(words, sentence):
     assert fault(sentence, words)
@@ -153,6 +157,8 @@ def test_what_was_typed_finished_stays_finished_and_adjectives_stay_adjectives(w
     (["아이", "학교", "가다", "넘어지다"], "아이가 학교에 가다가 넘어졌다."),  # -다가 is an ending of its own
     (["그", "어제", "오다"], "그는 어제 왔었다."),
     (["방", "깨끗하다"], "깨끗한 방이다."),
+    (["아이", "밥", "먹다"], "아이가 밥을 다 먹었다."),  # 다 "all" mid-sentence
+    (["나무", "심다"], "나무를 심고 있다."),
     (["백설공주", "동물들", "숲속", "이야기하다"], "숲속의 백설공주와 동물들에 대해 이야기하고 있습니다."),
     (["바다에서", "수영했어요"], "바다에서 수영했어요."),
 ])
