@@ -33,7 +33,10 @@ def dictionary_form(concept: str) -> str:
 def _lemma_of(word: str) -> tuple[str, bool]:
     """(lemma, is a predicate) of a typed word: 먹다 → (먹다, True), 동물들과 → (동물, False),
     곰인형 → (곰인형, False); a bare stem as Korean CommonGen gives it (웃, 입) → (웃다, True)."""
-    tokens = kiwi().tokenize(word)
+    readings = [tokens for tokens, _ in kiwi().analyze(word, top_n=2)]
+    tokens = readings[0]
+    if word.endswith("다") and (tokens[-1].form, tokens[-1].tag) == ("다", "MAG") and len(readings) > 1:
+        tokens = readings[1]  # 불다 typed alone is the verb, not 불 "fire" + 다 "all"
     content = [t for t in tokens if not t.tag.startswith(("J", "E", "XSN", "S"))]
     if not content:
         return word, False
