@@ -24,10 +24,10 @@ import numpy as np
 import onnxruntime as ort
 import sentencepiece as spm
 
-from bot.hangul import NO_FINAL, is_syllable, split
+from bot.hangul import is_syllable
 from bot.realize import GLUE, MAX_WORDS, STYLES, Particle, detect_style, realize_particles, style_token
 from bot.restyle import restyle
-from bot.rules import complete_bare_stem, consonant_ending, fault
+from bot.rules import STEM_SHAPES, adjectives, complete_bare_stem, fault, fits_after, stem_shape
 from bot.tokens import BOS, EOS, PAD, UNK, encode_source, slot_base
 from bot.words import ComposeError, bare_stem, model_words, normalize_words, slot_text, typed_as_stems, uses
 
@@ -66,6 +66,8 @@ class Search:
 SEARCHES = (Search(1, False, True), Search(1, True, True), Search(4, True, True), Search(16, True, True),
             Search(4, True, False))
 
+
+RESTYLED = ("formal", "polite")  # levels composed in the plain level, then restyled
 
 # the last resort strings a long list into a chain (…봤다고 합니다고 싶어 하고…): past Korean
 # CommonGen's longest lists (7 words) a list the strict passes cannot join gets a polite request
@@ -173,14 +175,13 @@ class Engine:
         self._closers = frozenset(i for i in range(vocab) if any(
             ch in self.sp.id_to_piece(i) for ch in ".?!") or self.sp.id_to_piece(i) in ("<0x2E>", "<0x3F>", "<0x21>"))
         self._ends = sorted(self._closers | {EOS})
-        # what may follow a stem written by its slot: an ending glued to it (after a vowel none
-        # of those only a consonant takes), or the sentence's end, where complete_bare_stem adds one
+        # what may follow a stem written by its slot, by the stem's shape: an ending glued to it that
+        # fits it (not 가+습니다, 맵+은), or the sentence's end, where complete_bare_stem adds one
         firsts = [self.sp.id_to_piece(i)[:1] for i in range(vocab)]
         self._not_after_stem = {
-            ends_in_vowel: np.flatnonzero([i not in self._closers and i != EOS
-                                           and not (is_syllable(f) and not (ends_in_vowel and consonant_ending(f)))
-                                           for i, f in enumerate(firsts)])
-            for ends_in_vowel in (False, True)}
+            shape: np.flatnonzero([i not in self._closers and i != EOS and not (is_syllable(f) and fits_after(shape, f))
+                                   for i, f in enumerate(firsts)])
+            for shape in STEM_SHAPES}
 
     # -- public ---------------------------------------------------------------------------------
     def compose(self, words: list[str], n: int = 1, style: str | None = None,
@@ -191,24 +192,17 @@ class Engine:
         if style is not None and style not in STYLES:
             raise ValueError(f"style must be one of {STYLES}")
         width = max(beam or self.beam, n)
-        ids, slots = encode_source(self.sp, words, style or "plain")
-        encoded = self.encoder.run(None, {"src": np.array([ids], dtype=np.int64)})
-        for search in SEARCHES:
-            if not search.strict and len(words) > LOOSE_MAX_WORDS:
-                raise NoSentenceError(
-                    f"단어가 많아서 자연스러운 한 문장으로 잇지 못했습니다. {LOOSE_MAX_WORDS}개 이하로 줄이거나 "
-                    "두 번에 나눠 보내 주세요.",
-                    f"too many words to join into one natural sentence: send at most {LOOSE_MAX_WORDS}, "
-                    "or split them in two")
-            finished = self._search(words, encoded, slots, search.widen * width, search)
-            if finished:
-                break
-        if not finished:
-            raise NoSentenceError("모든 단어를 넣은 문장을 만들지 못했습니다. 단어를 바꾸거나 줄여서 다시 보내 주세요.",
-                                  "could not build a sentence that uses every word")
-        if style in ("formal", "polite"):
-            finished = [(score, self._in_style(sentence, words, style), particles)
-                        for score, sentence, particles in finished]
+        if style in RESTYLED:
+            # the model writes the plain level and the ending is restyled by rule: given the level's
+            # own token it reads worse (목마르면 나는 거라 합니다 for 나는 목마릅니다); the token is
+            # for an ending restyle cannot turn (a question, a polite word typed as the user wrote it)
+            restyled = [(score, self._in_style(sentence, words, style), particles)
+                        for score, sentence, particles in self._finished(words, "plain", width)]
+            finished = [f for f in restyled if detect_style(f[1]) == style] or [
+                (score, self._in_style(sentence, words, style), particles)
+                for score, sentence, particles in self._finished(words, style, width)]
+        else:
+            finished = self._finished(words, style or "plain", width)
         ms = (time.perf_counter() - start) * 1000
         seen, out = set(), []
         for score, sentence, particles in sorted(finished, key=lambda f: -f[0]):
@@ -218,6 +212,22 @@ class Engine:
                 kept = tuple(p for p in particles if sentence[p.start : p.start + len(p.form)] == p.form)
                 out.append(Composition(sentence, score, ms, kept))
         return out[:n]
+
+    def _finished(self, words: list[str], style: str, width: int) -> list[tuple[float, str, tuple[Particle, ...]]]:
+        """The finished hypotheses of the first pass of the fallback schedule that yields any."""
+        ids, slots = encode_source(self.sp, words, style)
+        encoded = self.encoder.run(None, {"src": np.array([ids], dtype=np.int64)})
+        for search in SEARCHES:
+            if not search.strict and len(words) > LOOSE_MAX_WORDS:
+                raise NoSentenceError(
+                    f"단어가 많아서 자연스러운 한 문장으로 잇지 못했습니다. {LOOSE_MAX_WORDS}개 이하로 줄이거나 "
+                    "두 번에 나눠 보내 주세요.",
+                    f"too many words to join into one natural sentence: send at most {LOOSE_MAX_WORDS}, "
+                    "or split them in two")
+            if finished := self._search(words, encoded, slots, search.widen * width, search):
+                return finished
+        raise NoSentenceError("모든 단어를 넣은 문장을 만들지 못했습니다. 단어를 바꾸거나 줄여서 다시 보내 주세요.",
+                              "could not build a sentence that uses every word")
 
     @property
     def parameters(self) -> int:
@@ -239,7 +249,7 @@ class Engine:
         banned[self.slot0 + len(words) : self.slot0 + MAX_WORDS] = True
         banned = np.flatnonzero(banned)
         # the slot of a verb or adjective in 다-form writes its stem, which takes an ending
-        stems = {self.slot0 + i: self._not_after_stem[split(stem[-1])[2] == NO_FINAL]
+        stems = {self.slot0 + i: self._not_after_stem[stem_shape(stem, w in adjectives())]
                  for i, w in enumerate(words) if search.strict and (stem := bare_stem(w))}
         texts = [slot_text(w) for w in words]  # what each copy slot writes
         # a copy slot is evidence enough for a Korean CommonGen-style stem (앉 + 아서); in a list
@@ -258,6 +268,8 @@ class Engine:
                 row[_repeated_trigram_ends(hyp.tokens)] = -np.inf
                 if hyp.tokens[-1] in stems:
                     row[stems[hyp.tokens[-1]]] = -np.inf
+                elif hyp.tokens[-1] in self._closers:  # one sentence: 있다.. and 통한다. 한다. end at the first
+                    _only(row, [EOS])
                 if not search.strict and (missing := len(words) - len(hyp.used)) + 2 >= left:
                     # the last resort out of steps: the words not yet written come now, then the end
                     _only(row, [self.slot0 + i for i in range(len(words)) if i not in hyp.used] if missing
@@ -298,7 +310,9 @@ class Engine:
         if detect_style(sentence) == style:
             return sentence
         converted = restyle(sentence, style)
-        keeps_words = converted and all(uses(w, converted) or not uses(w, sentence) for w in words)
+        nouns_bare = not typed_as_stems(words)
+        keeps_words = converted and all(uses(w, converted, nouns_bare) or not uses(w, sentence, nouns_bare)
+                                        for w in words)
         return converted if keeps_words else sentence
 
     def _is_slot(self, token: int) -> bool:

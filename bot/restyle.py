@@ -102,6 +102,17 @@ def _polite_consonant(stem: str, adjective: bool) -> str:
     return stem + ("아요" if bright else "어요")
 
 
+def is_irregular(stem: str, adjective: bool) -> bool:
+    """Does a consonant-final stem change before an ending in ㅇ (듣 → 들어, 맵 → 매워, 짓 → 지어,
+    파랗 → 파래)? The common ㄷ, ㅂ, ㅅ and ㅎ irregulars above."""
+    last = stem[-1]
+    final = split(last)[2]
+    return (last in _D_IRREGULAR
+            or (final == B_FINAL and (last in _B_IRREGULAR_VERBS or (adjective and last not in _B_REGULAR_ADJECTIVES)))
+            or (final == S_FINAL and last in _S_IRREGULAR)
+            or (final == H_FINAL and last not in _H_REGULAR))
+
+
 def plain_present(stem: str, adjective: bool) -> str:
     """The plain (한다체) present of a bare stem: 떠다니 → 떠다닌다, 먹 → 먹는다, 놀 → 논다,
     파랗 → 파랗다 (an adjective, 있, 없: the stem + 다)."""

@@ -6,11 +6,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-from bot.hangul import IEUNG_INITIAL, N_FINAL, NO_FINAL, SS_FINAL, is_syllable, split, with_final
-from bot.restyle import plain_present
+from bot.hangul import (
+    IEUNG_INITIAL,
+    L_FINAL,
+    N_FINAL,
+    NO_FINAL,
+    SS_FINAL,
+    Vowel,
+    is_syllable,
+    split,
+    with_final,
+)
+from bot.restyle import is_irregular, plain_present
 from bot.words import (
     TOPICS,
     bare_stem,
@@ -57,6 +69,10 @@ _WANTS_BEFORE = (
     (("싶",), re.compile(r"고[는도만]?$"), "싶다 without a -고 before it (가서 싶다)"),  # 가고 싶다
     (("대해", "대한", "대하여"), re.compile("에$"), "대해 without a noun in 에 before it (놀이터에서 대해)"),
 )
+# a bound noun (것, 게, 데…) after a topic pronoun makes the pronoun a verb's modifier: 나는 게
+# 기쁘다, 나는 것입니다 read 나 as 나다 ("to come out")
+_BOUND_NOUN = re.compile("(?:것|게|거|건|걸|데|줄|수|적|척|듯)"
+                         "(?:이|을|를|은|는|에|도|만|이다|입니다|이에요|예요|야|다|라|라고)?")
 # a statement ending in a particle or a connective has lost its predicate: 사과가. 먹고.
 _FRAGMENT_ENDS = frozenset("가이을를은는의에도과와로고서며")
 
@@ -77,17 +93,65 @@ def adjectives() -> frozenset[str]:
     return frozenset(_ADJECTIVES_FILE.read_text(encoding="utf-8").split())
 
 
-def _bad_after_stem(stem: str, sentence: str) -> str | None:
-    """A stem the copy slot wrote must take an ending that fits it: never none (떠다니.), and
-    after a vowel no 습니다/어/았/은… (괴롭히습니다), which only a consonant takes (가요, 가야 fit:
-    the vowel has absorbed 아)."""
+def _bad_after_stem(stem: str, adjective: bool, sentence: str) -> str | None:
+    """A stem the copy slot wrote must take an ending that fits it (`fits_after`): never none
+    (떠다니.), after a vowel no 습니다/어/았/은… (괴롭히습니다), after an irregular stem no
+    ending in ㅇ (맵은, 듣어: Korean writes 매운, 들어 — words.uses knows those as the stem's)."""
+    shape = stem_shape(stem, adjective)
     for end in _at_eojeol(stem, sentence):
         after = sentence[end:end + 1]
         if not is_syllable(after):
             return f"bare stem {stem}"
-        if split(stem[-1])[2] == NO_FINAL and consonant_ending(after):
-            return f"consonant ending {after} after the vowel stem {stem}"
+        if not fits_after(shape, after):
+            return f"the ending {after} after the {shape.kind.name.lower()} stem {stem}"
     return None
+
+
+class StemKind(Enum):
+    CONSONANT = "잡, 먹: 으 before 려고, 면, 시 (먹으려고)"
+    L_FINAL = "놀, 만들: no 으, and the ㄹ drops before ㄴ, ㅂ, ㅅ (노는, 놉니다, 노세요)"
+    VOWEL = "가, 다니: a vowel has absorbed 아/어, so no ending that only a consonant takes"
+    IRREGULAR = "맵, 듣, 짓, 노랗: changes before an ending in ㅇ (매워, 들어, 지어, 노래) or 으 (매우려고)"
+
+
+_ONLY_AFTER_VOWEL = frozenset("려러면며시세셔셨")  # 가려고, 가면, 가세요, not 먹려고, 굽려고
+_NOT_AFTER_L = frozenset("는습니세시셔셨")  # 놀는, 놀습니다, 놀세요
+
+
+@dataclass(frozen=True)
+class StemShape:
+    """What decides which endings a stem takes as written."""
+
+    kind: StemKind
+    bright: bool  # its last vowel ㅏ, ㅗ or ㅑ: 아/았 after it, 어/었 after the others (잡았다, 먹었다)
+
+
+STEM_SHAPES = tuple(StemShape(kind, bright) for kind in StemKind for bright in (False, True))
+
+
+def stem_shape(stem: str, adjective: bool) -> StemShape:
+    """How a stem takes its endings (see StemKind); ㅂ stems of adjectives are irregular (맵, 귀엽),
+    of verbs only a few (돕, 눕: not 잡, 입)."""
+    _, vowel, final = split(stem[-1])
+    bright = vowel in (Vowel.A, Vowel.O, Vowel.YA)
+    if final == NO_FINAL:
+        return StemShape(StemKind.VOWEL, bright)
+    if final == L_FINAL:
+        return StemShape(StemKind.L_FINAL, bright)
+    return StemShape(StemKind.IRREGULAR if is_irregular(stem, adjective) else StemKind.CONSONANT, bright)
+
+
+def fits_after(shape: StemShape, syllable: str) -> bool:
+    """May an ending starting with `syllable` follow a stem of this shape as written?"""
+    if shape.kind is StemKind.VOWEL:
+        return not consonant_ending(syllable)
+    if syllable in ("아았" if not shape.bright else "어었"):
+        return False  # 살었다, 먹았다
+    if shape.kind is StemKind.L_FINAL:
+        return syllable not in _NOT_AFTER_L
+    if shape.kind is StemKind.IRREGULAR and split(syllable)[0] == IEUNG_INITIAL:
+        return False
+    return syllable not in _ONLY_AFTER_VOWEL
 
 
 def consonant_ending(syllable: str) -> bool:
@@ -114,13 +178,13 @@ def _ends_in_dictionary_form(eojeol: str) -> bool:
 
 
 def _verb_ending_on_adjective(adjective: str, eojeols: list[str]) -> str | None:
-    """An adjective takes no verb's present (노란다, 큰다) nor 고 있다 / 고 싶다 (길고 있다)."""
+    """An adjective takes no verb's present (노란다, 큰다) nor 고 있다 / 고 싶다 / 고 한다 (길고 있다)."""
     for eojeol, after in zip(eojeols, [*eojeols[1:], ""]):
         if eojeol == adjective or not inflects(adjective, eojeol):
             continue
         if len(eojeol) == len(adjective) and eojeol.endswith("다") and split(eojeol[-2])[2] == N_FINAL:
             return f"a verb's present on the adjective {adjective}: {eojeol}"
-        if eojeol.endswith("고") and after.startswith(("있", "싶")):
+        if eojeol.endswith("고") and (after.startswith(("있", "싶")) or after in ("한다", "했다", "하고")):
             return f"the adjective {adjective} before {after}: {eojeol} {after}"
     return None
 
@@ -132,6 +196,8 @@ def fault(sentence: str, words: list[str]) -> str | None:
         if (word in TOPICS or closes_eojeol(word)) and any(is_syllable(sentence[end:end + 1])
                                                            for end in _at_eojeol(word, sentence)):
             return f"more glued to {word}, which closes its eojeol (나는을, 지민이가에서, 좋아해요한다)"
+        if word in TOPICS and any(e == word and _BOUND_NOUN.fullmatch(after) for e, after in zip(eojeols, eojeols[1:])):
+            return f"a bound noun after {word}, which reads it as a verb (나는 게 기쁘다)"
         if word in adjectives() and (why := _verb_ending_on_adjective(word, eojeols)):
             return why
         if is_polite_finite(word) and not sentence.rstrip(".?!").endswith(word):
@@ -147,7 +213,7 @@ def fault(sentence: str, words: list[str]) -> str | None:
         if word not in adjectives() and word not in _ALWAYS_FINAL and any(
                 sentence[end:end + 1] in _AFTER_DICTIONARY_FORM for end in _at_eojeol(word, sentence)):
             return f"an ending after the dictionary form {word} ({word}고)"
-        if (stem := bare_stem(word)) and (why := _bad_after_stem(stem, sentence)):
+        if (stem := bare_stem(word)) and (why := _bad_after_stem(stem, word in adjectives(), sentence)):
             return why
         if len(stem or "") == 1 and any(sentence.startswith(stem, end) for end in _at_eojeol(stem, sentence)):
             return f"the stem of {word} twice (가가고)"

@@ -9,7 +9,8 @@ import re
 import pytest
 
 import bot.engine
-from bot.realize import finish_sentence
+from bot.realize import detect_style, finish_sentence
+from bot.restyle import restyle
 from bot.rules import fault
 from bot.words import slot_text, uses
 from training.forms import dictionary_form, dictionary_form_left, glued_counter, kiwi, runaway, used_as_itself
@@ -141,13 +142,36 @@ def test_a_word_twice_a_lone_copula_or_a_placeholder_breaks_a_rule(words, senten
     (["나", "너", "보고 싶다"], "나는 너를 보고 싶고 있다."),
     (["나", "너", "보고 싶다"], "나는 너를 보고 싶고 싶다."),
     (["나", "배고프다"], "배고파서 나는 다."),  # a copula without its noun, at the end
+    (["나는", "목마르다"], "목마르면 나는 거라 한다."),  # a bound noun reads the topic 나는 as 나다
+    (["나는", "기쁘다"], "나는 게 기쁘다."),
+    (["김치", "맵다"], "김치가 맵고 한다."),  # an adjective + 고 한다
 ])
 def test_what_was_typed_finished_stays_finished_and_adjectives_stay_adjectives(words, sentence):
     assert fault(sentence, words)
 
 
+# a stem the copy slot wrote, with an ending that does not fit it as written
+@pytest.mark.parametrize("words, sentence", [
+    (["김치", "맵다"], "맵은 김치이다."),  # ㅂ irregular: 매운
+    (["음악", "듣다"], "음악을 듣어요."),  # ㄷ irregular: 들어요
+    (["빵", "굽다"], "빵을 굽려고 한다."),  # 구우려고
+    (["밥", "먹다"], "밥을 먹려고 한다."),  # a consonant stem takes 으 first: 먹으려고
+    (["아이들", "놀다"], "아이들이 놀는 놀이터이다."),  # the ㄹ drops: 노는
+    (["빨래", "널다"], "빨래를 널습니다."),  # 넙니다
+    (["놀부", "살다"], "놀부가 집에 살었다."),  # vowel harmony: 살았다
+    (["동생", "먹다"], "동생이 먹았다."),  # 먹었다
+])
+def test_an_ending_must_fit_the_stem_it_follows(words, sentence):
+    assert fault(sentence, words)
+
+
 @pytest.mark.parametrize("words, sentence", [
     (["나", "화장실", "가다", "싶다"], "나는 화장실에 가고 싶다."),
+    (["김치", "맵다"], "매운 김치이다."),
+    (["밥", "먹다"], "밥을 먹으려고 한다."),
+    (["아이들", "놀다"], "아이들이 놀면 좋다."),
+    (["의자", "앉다"], "의자에 앉았다."),
+    (["나는", "수영", "좋아하다"], "나는 수영을 좋아한다."),  # 수영, not the bound noun 수
     (["집", "있다"], "집에 있고 싶다."),
     (["물", "필요"], "물이 필요하다."),  # 필요 is a noun, not a polite form
     (["휴가", "바다", "가다"], "휴가를 바다로 갔다."),  # 휴가 ends in 가 but carries no particle
@@ -164,6 +188,23 @@ def test_what_was_typed_finished_stays_finished_and_adjectives_stay_adjectives(w
 ])
 def test_finished_forms_adjectives_and_nouns_that_look_like_them_are_fine(words, sentence):
     assert fault(sentence, words) is None
+
+
+@pytest.mark.parametrize("words", [["나", "목마르다"], ["나", "머리", "아프다"], ["김치", "맵다"],
+                                   ["바람", "불다", "춥다"]])
+@pytest.mark.parametrize("style", ["formal", "polite"])
+def test_a_speech_level_is_the_plain_sentence_restyled(engine, words, style):
+    """The model writes the plain level, the rules restyle its ending: given the level's own token
+    it wrote 목마르면 나는 거라 합니다, 김치가 맵고 합니다, 바람이 불고 춥다고 합니다."""
+    plain = engine.compose(words)[0].sentence
+    leveled = engine.compose(words, style=style)[0].sentence
+    assert leveled == restyle(plain, style) and detect_style(leveled) == style, (plain, leveled)
+    assert_keeps_the_rules(words, leveled)
+
+
+def test_a_sentence_ends_at_its_first_closing_mark(engine):
+    for composition in engine.compose(["핫도그", "접시 위", "있", "무더기"], n=3):  # once: 있다..
+        assert re.fullmatch(r"[^.?!]+[.?!]", composition.sentence), composition.sentence
 
 
 @pytest.mark.parametrize("words", [["친구에게", "편지를", "썼다"], ["고양이는", "생선을", "좋아해요"],
