@@ -178,11 +178,13 @@ def _ends_in_dictionary_form(eojeol: str) -> bool:
 
 
 def _verb_ending_on_adjective(adjective: str, eojeols: list[str]) -> str | None:
-    """An adjective takes no verb's present (노란다, 큰다) nor 고 있다 / 고 싶다 / 고 한다 (길고 있다)."""
+    """An adjective takes no verb's present (노란다, 큰다, 긴다봅니다) nor 고 있다 / 고 싶다 / 고 한다
+    (길고 있다)."""
     for eojeol, after in zip(eojeols, [*eojeols[1:], ""]):
         if eojeol == adjective or not inflects(adjective, eojeol):
             continue
-        if len(eojeol) == len(adjective) and eojeol.endswith("다") and split(eojeol[-2])[2] == N_FINAL:
+        stem_end = len(adjective) - 2  # where the stem's last syllable stands in the eojeol
+        if eojeol[stem_end + 1:stem_end + 2] == "다" and split(eojeol[stem_end])[2] == N_FINAL:
             return f"a verb's present on the adjective {adjective}: {eojeol}"
         if eojeol.endswith("고") and (after.startswith(("있", "싶")) or after in ("한다", "했다", "하고")):
             return f"the adjective {adjective} before {after}: {eojeol} {after}"

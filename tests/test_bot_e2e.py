@@ -113,6 +113,21 @@ async def test_buttons_alternative_and_speech_levels_edit_the_message(telegram, 
         assert answered == 3
 
 
+async def test_a_speech_level_button_changes_only_the_ending(telegram, engine, tmp_path):
+    """A learner switching levels sees the same sentence with another ending (the level's own
+    token once rewrote it: 머리가 아프지 않아도 나는 합니다 against 나는 머리가 아프다)."""
+    async with running_bot(telegram, engine, tmp_path / "s.sqlite3"):
+        first = await ask(telegram, 9, "나, 머리, 아프다")
+        message_id, buttons = last_buttons(telegram, 9)
+        for label, ending in (("한다체", "다."), ("해요체", "요.")):
+            edits = len(telegram.sent("editMessageText", 9))
+            telegram.push_callback(9, message_id, buttons[label])
+            await telegram.wait_for(lambda t, n=edits: len(t.sent("editMessageText", 9)) > n)
+            sentence = telegram.texts[(9, message_id)]
+            assert sentence.endswith(ending), sentence
+            assert sentence.rsplit(" ", 1)[0] == first.rsplit(" ", 1)[0], (first, sentence)
+
+
 async def test_expired_button_is_answered_politely(telegram, engine, tmp_path):
     async with running_bot(telegram, engine, tmp_path / "s.sqlite3"):
         telegram.push_callback(6, 1, "not-a-known-id")

@@ -128,6 +128,7 @@ def test_a_word_twice_a_lone_copula_or_a_placeholder_breaks_a_rule(words, senten
     (["나", "화장실", "가다", "싶다"], "나는 화장실에 가서 싶었다."),  # 싶다 wants -고
     (["병아리", "노랗다"], "병아리가 노란다."),  # a verb's present on an adjective
     (["코끼리", "크다"], "코끼리가 큰다."),
+    (["코끼리", "코", "길다"], "코끼리가 코를 긴다봅니다."),
     (["코끼리", "코", "길다"], "코끼리가 코를 길고 있다."),
     (["김치", "맵다"], "김치가 맵고 싶다."),
     (["거북이", "느리다", "이기다"], "거북이가 느리게 이기다고 한다."),  # an ending on a dictionary form
