@@ -73,8 +73,19 @@ _WANTS_BEFORE = (
 # 기쁘다, 나는 것입니다 read 나 as 나다 ("to come out")
 _BOUND_NOUN = re.compile("(?:것|게|거|건|걸|데|줄|수|적|척|듯)"
                          "(?:이|을|를|은|는|에|도|만|이다|입니다|이에요|예요|야|다|라|라고)?")
+# the speaker reporting their own words (나는 떡볶이를 좋아한다고 한다): they would just say it
+_FIRST_PERSON = frozenset({"나는", "저는", "우리는", "저희는"})
+_HEARSAY_END = re.compile(r"[다라]고 (?:한다|했다|하였다)\.$")
+# an ideophone written twice (깡충깡충, 반짝반짝) is an adverb: no particle after it, only 하다
+_AFTER_IDEOPHONE = frozenset("하해했한합할")
 # a statement ending in a particle or a connective has lost its predicate: 사과가. 먹고.
 _FRAGMENT_ENDS = frozenset("가이을를은는의에도과와로고서며")
+
+
+def _is_ideophone(word: str) -> bool:
+    """깡충깡충, 반짝반짝, 쿵쿵: a word of two or more syllables written twice."""
+    half = len(word) // 2
+    return len(word) >= 4 and len(word) % 2 == 0 and word[:half] == word[half:]
 
 
 def _at_eojeol(text: str, sentence: str) -> Iterator[int]:
@@ -200,6 +211,9 @@ def fault(sentence: str, words: list[str]) -> str | None:
             return f"more glued to {word}, which closes its eojeol (나는을, 지민이가에서, 좋아해요한다)"
         if word in TOPICS and any(e == word and _BOUND_NOUN.fullmatch(after) for e, after in zip(eojeols, eojeols[1:])):
             return f"a bound noun after {word}, which reads it as a verb (나는 게 기쁘다)"
+        if _is_ideophone(word) and any(is_syllable(after := sentence[end:end + 1]) and after not in _AFTER_IDEOPHONE
+                                       for end in _at_eojeol(word, sentence)):
+            return f"a particle after the adverb {word} (깡충깡충으로)"
         if word in adjectives() and (why := _verb_ending_on_adjective(word, eojeols)):
             return why
         if is_polite_finite(word) and not sentence.rstrip(".?!").endswith(word):
@@ -221,6 +235,8 @@ def fault(sentence: str, words: list[str]) -> str | None:
             return f"the stem of {word} twice (가가고)"
         if len(words) == 1 and word not in _AUXILIARIES and conjugations(word, sentence) > 1:
             return f"{word} twice (아픈데 아프다)"
+    if _FIRST_PERSON & set(words) and _HEARSAY_END.search(sentence):
+        return "the speaker's own words as hearsay (나는 …다고 한다)"
     if m := _PAST_THEN.search(sentence):
         return f"more after a past or future marker: {m.group()} (썼고 있다, 갔는다)"
     if m := _N_THEN_NIDA.search(sentence):

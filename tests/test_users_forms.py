@@ -146,6 +146,8 @@ def test_a_word_twice_a_lone_copula_or_a_placeholder_breaks_a_rule(words, senten
     (["나는", "목마르다"], "목마르면 나는 거라 한다."),  # a bound noun reads the topic 나는 as 나다
     (["나는", "기쁘다"], "나는 게 기쁘다."),
     (["김치", "맵다"], "김치가 맵고 한다."),  # an adjective + 고 한다
+    (["토끼", "깡충깡충", "뛰다"], "토끼가 깡충깡충으로 뛴다."),  # an ideophone takes no particle
+    (["나는", "떡볶이", "좋아하다"], "나는 떡볶이를 좋아한다고 한다."),  # one's own words as hearsay
 ])
 def test_what_was_typed_finished_stays_finished_and_adjectives_stay_adjectives(words, sentence):
     assert fault(sentence, words)
@@ -173,6 +175,9 @@ def test_an_ending_must_fit_the_stem_it_follows(words, sentence):
     (["아이들", "놀다"], "아이들이 놀면 좋다."),
     (["의자", "앉다"], "의자에 앉았다."),
     (["나는", "수영", "좋아하다"], "나는 수영을 좋아한다."),  # 수영, not the bound noun 수
+    (["토끼", "깡충깡충", "뛰다"], "토끼가 깡충깡충 뛴다."),
+    (["별", "반짝반짝"], "별이 반짝반짝한다."),
+    (["엄마", "숙제", "하다"], "엄마가 숙제를 하라고 했다."),  # hearsay of someone else's words
     (["집", "있다"], "집에 있고 싶다."),
     (["물", "필요"], "물이 필요하다."),  # 필요 is a noun, not a polite form
     (["휴가", "바다", "가다"], "휴가를 바다로 갔다."),  # 휴가 ends in 가 but carries no particle
