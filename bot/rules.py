@@ -46,6 +46,8 @@ _PARTICLE_THEN_HA = re.compile("[이가을를은는도][하해했한할합]")  #
 # 닌습니다 (안습니다, 신습니다 are the stems 안-, 신-)
 _WITH_N = with_final(N_FINAL)
 _N_THEN_NIDA = re.compile("[" + _WITH_N.replace("안", "").replace("신", "") + "]습?니다")
+# a verb's plain present (간다, 먹는다): after a past the user typed, a tense clash
+_VERB_PRESENT = re.compile(f"(?:[{_WITH_N}]|는)다$")
 # a plain finite form (한다, 먹는다, 갔다, 있다) ends a sentence; inside one it is a runaway
 _FINITE = re.compile(f"(?:[{_WITH_N}]|었|았|였|했|겠|있|없)다$")
 # verbs that also serve as light or auxiliary verbs (운동을 하고 공부를 한다, 먹고 있다, 해 보다):
@@ -144,7 +146,7 @@ def stem_shape(stem: str, adjective: bool) -> StemShape:
     """How a stem takes its endings (see StemKind); ㅂ stems of adjectives are irregular (맵, 귀엽),
     of verbs only a few (돕, 눕: not 잡, 입)."""
     _, vowel, final = split(stem[-1])
-    bright = vowel in (Vowel.A, Vowel.O, Vowel.YA)
+    bright = vowel in (Vowel.A, Vowel.O, Vowel.YA) and final != SS_FINAL  # the past takes 어: 갔어요
     if final == NO_FINAL:
         return StemShape(StemKind.VOWEL, bright)
     if final == L_FINAL:
@@ -237,6 +239,9 @@ def fault(sentence: str, words: list[str]) -> str | None:
             return f"{word} twice (아픈데 아프다)"
     if _FIRST_PERSON & set(words) and _HEARSAY_END.search(sentence):
         return "the speaker's own words as hearsay (나는 …다고 한다)"
+    if eojeols and _VERB_PRESENT.search(eojeols[-1]) and any(
+            (stem := slot_text(w)) != w and split(stem[-1])[2] == SS_FINAL for w in words):
+        return f"a typed past, then the present {eojeols[-1]} (탔고 간다)"
     if m := _PAST_THEN.search(sentence):
         return f"more after a past or future marker: {m.group()} (썼고 있다, 갔는다)"
     if m := _N_THEN_NIDA.search(sentence):

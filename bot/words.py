@@ -250,12 +250,14 @@ _CONTRACTIONS = {Vowel.A: {Vowel.AE}, Vowel.YA: {Vowel.YAE}, Vowel.EO: {Vowel.AE
 def _stem_pattern(word: str) -> re.Pattern[str] | None:
     """The stem at the start of an eojeol: its body as written, then its last syllable with the
     same onset and vowel (or its contraction) and any final: 이야기하 → 이야기했, 놀 → 논/놉, but not
-    뛰어놀 → 뛰어나; a 르 stem also as ㄹ + 라/러 (부르다 → 불러)."""
+    뛰어놀 → 뛰어나; a 르 stem also as ㄹ + 라/러 (부르다 → 불러); a past (갔다) only as written."""
     if len(word) < 2 or not word.endswith("다") or not is_syllable(word[-2]):
         return None
     stem = word[:-1]
     prefix = stem[:-1]
-    initial, vowel, _ = split(stem[-1])
+    initial, vowel, final = split(stem[-1])
+    if final == SS_FINAL:  # a past typed (갔다, 이야기했다) keeps its tense: 갔고, not 간다
+        return re.compile(r"(?:^|(?<=\s))" + re.escape(stem))
     vowels = {vowel} | _CONTRACTIONS.get(vowel, set())
     syllables = "".join(join(initial, v, f) for v in sorted(vowels) for f in range(28))
     alternatives = [re.escape(prefix) + f"[{syllables}]"]

@@ -148,6 +148,7 @@ def test_a_word_twice_a_lone_copula_or_a_placeholder_breaks_a_rule(words, senten
     (["김치", "맵다"], "김치가 맵고 한다."),  # an adjective + 고 한다
     (["토끼", "깡충깡충", "뛰다"], "토끼가 깡충깡충으로 뛴다."),  # an ideophone takes no particle
     (["나는", "떡볶이", "좋아하다"], "나는 떡볶이를 좋아한다고 한다."),  # one's own words as hearsay
+    (["아빠랑", "자전거를", "탔다"], "아빠랑 자전거를 탔고 간다."),  # a typed past, then the present
 ])
 def test_what_was_typed_finished_stays_finished_and_adjectives_stay_adjectives(words, sentence):
     assert fault(sentence, words)
@@ -211,6 +212,14 @@ def test_a_speech_level_is_the_plain_sentence_restyled(engine, words, style):
 def test_a_sentence_ends_at_its_first_closing_mark(engine):
     for composition in engine.compose(["핫도그", "접시 위", "있", "무더기"], n=3):  # once: 있다..
         assert re.fullmatch(r"[^.?!]+[.?!]", composition.sentence), composition.sentence
+
+
+@pytest.mark.parametrize("words", [["나는", "학교에", "갔다"], ["엄마가", "밥을", "차렸다"]])
+def test_a_past_typed_stays_past_in_every_level(engine, words):
+    for style in (None, "formal", "polite"):
+        sentence = engine.compose(words, style=style)[0].sentence
+        assert words[-1][:-1] in sentence and uses(words[-1], sentence), sentence  # 갔, 차렸: never 갑니다
+    assert not uses("갔다", "학교에 갑니다.")  # the stem with another final is another tense
 
 
 @pytest.mark.parametrize("words", [["친구에게", "편지를", "썼다"], ["고양이는", "생선을", "좋아해요"],
