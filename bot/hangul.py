@@ -17,6 +17,7 @@ class Vowel(IntEnum):
 # finals (받침) used by the rules; 0 = none
 NO_FINAL, N_FINAL, L_FINAL, B_FINAL, S_FINAL, SS_FINAL, H_FINAL = 0, 4, 8, 17, 19, 20, 27
 IEUNG_INITIAL = 11  # ㅇ as an initial: the endings 어, 아, 었, 았, 으…, 은, 을 start with it
+HIEUH_INITIAL = 18  # ㅎ: no ending starts with it (하 is the verb 하다)
 FINAL_JAMO = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
 
 

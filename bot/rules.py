@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.hangul import (
+    HIEUH_INITIAL,
     IEUNG_INITIAL,
     L_FINAL,
     N_FINAL,
@@ -156,6 +157,8 @@ def stem_shape(stem: str, adjective: bool) -> StemShape:
 
 def fits_after(shape: StemShape, syllable: str) -> bool:
     """May an ending starting with `syllable` follow a stem of this shape as written?"""
+    if split(syllable)[0] == HIEUH_INITIAL:
+        return False  # 하다 glued to a stem: 가한다
     if shape.kind is StemKind.VOWEL:
         return not consonant_ending(syllable)
     if syllable in ("아았" if not shape.bright else "어었"):

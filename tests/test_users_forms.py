@@ -164,6 +164,7 @@ def test_what_was_typed_finished_stays_finished_and_adjectives_stay_adjectives(w
     (["빨래", "널다"], "빨래를 널습니다."),  # 넙니다
     (["놀부", "살다"], "놀부가 집에 살었다."),  # vowel harmony: 살았다
     (["동생", "먹다"], "동생이 먹았다."),  # 먹었다
+    (["친구", "이사", "가다"], "친구가 이사 가한다."),  # no ending starts with ㅎ: 하다 glued
 ])
 def test_an_ending_must_fit_the_stem_it_follows(words, sentence):
     assert fault(sentence, words)
