@@ -64,8 +64,8 @@ _COPULA_ALONE = frozenset({"이다", "입니다", "이에요", "이야", "이었
 _PAST_THEN = re.compile(f"[{with_final(SS_FINAL).replace('있', '')}](?:고 [있싶하한합해했]|는다|[하한할합해했닙입])")
 # 싶다 is an adjective: no 고 있다 nor a second 싶다 after it (마시고 싶고 있다, 보고 싶고 싶다)
 _SIP_THEN_MORE = re.compile(r"(?:^|\s)싶고 [있싶]")
-# a verb's dictionary form takes no ending: 이기다고, 가다는, 수영하다며 (이긴다고, 가는, 수영한다며)
-_AFTER_DICTIONARY_FORM = frozenset("고는며면")
+# a verb's dictionary form takes no ending but -가 (먹다가): not 이기다고, 가다는, 이기다릅니다
+# (이긴다고, 가는, 이깁니다)
 # words that need a given ending on the eojeol before them: (their starts, that ending, why not)
 _WANTS_BEFORE = (
     (("않",), re.compile(r"지[는도를만]?$"), "않다 without a -지 before it (사과가 않습니다)"),  # 먹지 않는다
@@ -232,7 +232,7 @@ def fault(sentence: str, words: list[str]) -> str | None:
         if any(sentence.startswith("하", end) for end in _at_eojeol(word, sentence)):
             return f"dictionary form {word} glued to 하"
         if word not in adjectives() and word not in _ALWAYS_FINAL and any(
-                sentence[end:end + 1] in _AFTER_DICTIONARY_FORM for end in _at_eojeol(word, sentence)):
+                is_syllable(after := sentence[end:end + 1]) and after != "가" for end in _at_eojeol(word, sentence)):
             return f"an ending after the dictionary form {word} ({word}고)"
         if (stem := bare_stem(word)) and (why := _bad_after_stem(stem, word in adjectives(), sentence)):
             return why

@@ -132,6 +132,7 @@ def test_a_word_twice_a_lone_copula_or_a_placeholder_breaks_a_rule(words, senten
     (["코끼리", "코", "길다"], "코끼리가 코를 길고 있다."),
     (["김치", "맵다"], "김치가 맵고 싶다."),
     (["거북이", "느리다", "이기다"], "거북이가 느리게 이기다고 한다."),  # an ending on a dictionary form
+    (["거북이", "이기다"], "결국 거북이를 이기다릅니다."),
     (["집", "가다", "싶다"], "집에 가가고 싶다."),  # a one-syllable stem twice
     (["고양이는", "생선을", "좋아해요"], "고양이는 생선을 좋아해요한다."),  # a typed polite form ends it
     (["고양이는", "생선을", "좋아해요"], "고양이는 생선을 좋아해요 했습니다."),
