@@ -43,8 +43,10 @@ def restyle(sentence: str, style: str) -> str | None:
             base = prefix + join(initial, medial)
             stem = _l_stem(base, sentence)
             body = _polite_consonant(stem, adjective=False) if stem else _polite_vowel(base)
-    elif final:  # 있다, 갔다, 좋다, 덥다: a consonant-final stem or a past tense
-        if style == "formal":
+    elif final:  # 있다, 갔다, 좋다, 덥다, 길다: a consonant-final stem or a past tense
+        if style == "formal" and final == L_FINAL:  # the ㄹ drops before ㅂ: 길다 → 깁니다
+            body = prefix + join(initial, medial, B_FINAL) + "니다"
+        elif style == "formal":
             body = head + "습니다"
         elif final == SS_FINAL:
             body = head + "어요"

@@ -24,6 +24,8 @@ from bot.restyle import restyle
     ("친구를 돕는다.", "친구를 돕습니다.", "친구를 도와요."),
     ("시장에서 사과를 산다.", "시장에서 사과를 삽니다.", "시장에서 사과를 사요."),
     ("그는 서울에 산다.", "그는 서울에 삽니다.", "그는 서울에 살아요."),
+    ("기린이 목이 길다.", "기린이 목이 깁니다.", "기린이 목이 길어요."),  # an ㄹ adjective drops it before ㅂ
+    ("학교가 멀다.", "학교가 멉니다.", "학교가 멀어요."),
 ])
 def test_plain_endings_take_the_asked_level(plain, formal, polite):
     assert restyle(plain, "formal") == formal
