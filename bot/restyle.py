@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.hangul import B_FINAL, H_FINAL, L_FINAL, N_FINAL, NO_FINAL, S_FINAL, SS_FINAL, Vowel, join, split
+from bot.hangul import B_FINAL, H_FINAL, L_FINAL, N_FINAL, NO_FINAL, S_FINAL, SS_FINAL, Vowel, is_syllable, join, split
 
 _ENDING = re.compile(r"^(.*[가-힣])다([.!]?)$")
 
@@ -53,7 +53,8 @@ def restyle(sentence: str, style: str) -> str | None:
         else:
             body = _polite_consonant(head, adjective=True)
     elif last == "이" and prefix:  # 학생이다: the copula
-        body = prefix + ("입니다" if style == "formal" else "이에요")
+        after_vowel = is_syllable(prefix[-1]) and split(prefix[-1])[2] == NO_FINAL
+        body = prefix + ("입니다" if style == "formal" else "예요" if after_vowel else "이에요")  # 침대예요
     else:  # 크다, 예쁘다, 깨끗하다: a vowel-final adjective
         body = prefix + join(initial, medial, B_FINAL) + "니다" if style == "formal" else _polite_vowel(head)
     return body + mark
