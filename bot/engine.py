@@ -26,8 +26,8 @@ import sentencepiece as spm
 
 from bot.hangul import is_syllable
 from bot.realize import GLUE, MAX_WORDS, STYLES, Particle, detect_style, realize_particles, style_token
-from bot.restyle import restyle
-from bot.rules import STEM_SHAPES, adjectives, complete_bare_stem, fault, fits_after, stem_shape
+from bot.restyle import adjectives, restyle
+from bot.rules import STEM_SHAPES, complete_bare_stem, fault, fits_after, stem_shape
 from bot.tokens import BOS, EOS, PAD, UNK, encode_source, slot_base
 from bot.words import ComposeError, bare_stem, model_words, normalize_words, slot_text, typed_as_stems, uses
 

@@ -9,6 +9,8 @@ into the level the user asked for (본다 → 봅니다 / 봐요). 합니다체 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from bot.hangul import B_FINAL, H_FINAL, L_FINAL, N_FINAL, NO_FINAL, S_FINAL, SS_FINAL, Vowel, is_syllable, join, split
 
@@ -22,6 +24,15 @@ _S_IRREGULAR = {"짓", "낫", "긋", "붓", "잇"}
 _B_IRREGULAR_VERBS = {"돕", "곱", "줍", "굽", "눕"}
 _B_REGULAR_ADJECTIVES = {"좁"}
 _H_REGULAR = {"좋", "놓", "낳", "넣", "닿", "쌓", "찧"}
+
+
+_ADJECTIVES_FILE = Path(__file__).with_name("adjectives.txt")
+
+
+@lru_cache(maxsize=1)
+def adjectives() -> frozenset[str]:
+    """Dictionary forms of adjectives (kiwipiepy's VA and XR/NNG + 하 XSA over the training text)."""
+    return frozenset(_ADJECTIVES_FILE.read_text(encoding="utf-8").split())
 
 
 def restyle(sentence: str, style: str) -> str | None:
@@ -55,9 +66,19 @@ def restyle(sentence: str, style: str) -> str | None:
     elif last == "이" and prefix:  # 학생이다: the copula
         after_vowel = is_syllable(prefix[-1]) and split(prefix[-1])[2] == NO_FINAL
         body = prefix + ("입니다" if style == "formal" else "예요" if after_vowel else "이에요")  # 침대예요
+    elif head.endswith("아니"):  # the negative copula: 사과가 아니다
+        body = head[:-1] + ("닙니다" if style == "formal" else "니에요")
+    elif _is_noun_then_copula(head.split()[-1]):  # 사과다: a noun and the copula without its 이
+        body = head + ("입니다" if style == "formal" else "예요")
     else:  # 크다, 예쁘다, 깨끗하다: a vowel-final adjective
         body = prefix + join(initial, medial, B_FINAL) + "니다" if style == "formal" else _polite_vowel(head)
     return body + mark
+
+
+def _is_noun_then_copula(word: str) -> bool:
+    """기차 (기차다) is a noun with the copula, 예쁘 (예쁘다) an adjective: a word of two syllables or
+    more that is no adjective we know and no 하다 word (a verb's plain present ends in ㄴ다)."""
+    return len(word) >= 2 and not word.endswith("하") and word + "다" not in adjectives()
 
 
 def _l_stem(base: str, sentence: str) -> str | None:

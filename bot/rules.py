@@ -8,8 +8,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
-from pathlib import Path
 
 from bot.hangul import (
     HIEUH_INITIAL,
@@ -23,7 +21,7 @@ from bot.hangul import (
     split,
     with_final,
 )
-from bot.restyle import is_irregular, plain_present
+from bot.restyle import adjectives, is_irregular, plain_present
 from bot.words import (
     TOPICS,
     bare_stem,
@@ -36,7 +34,6 @@ from bot.words import (
     typed_as_stems,
 )
 
-_ADJECTIVES_FILE = Path(__file__).with_name("adjectives.txt")
 # a verb's plain ending is ㄴ다/는다, so only these may end a sentence in their dictionary form
 # (싶다 is an adjective: 가고 싶다.)
 _ALWAYS_FINAL = frozenset({"있다", "없다", "이다", "아니다", "싶다"})
@@ -99,12 +96,6 @@ def _at_eojeol(text: str, sentence: str) -> Iterator[int]:
         if start == 0 or sentence[start - 1].isspace():
             yield start + len(text)
         start = sentence.find(text, start + 1)
-
-
-@lru_cache(maxsize=1)
-def adjectives() -> frozenset[str]:
-    """Dictionary forms of adjectives (kiwipiepy's VA and XR/NNG + 하 XSA over the training text)."""
-    return frozenset(_ADJECTIVES_FILE.read_text(encoding="utf-8").split())
 
 
 def _bad_after_stem(stem: str, adjective: bool, sentence: str) -> str | None:
