@@ -283,3 +283,14 @@ def test_numerals_and_counters_are_spaced():
                                            ("공중", "공중"), ("두", "두")])
 def test_kcg_dict_conversion(concept, form):
     assert dictionary_form(concept) == form
+
+
+@pytest.mark.parametrize("word, sentence", [
+    ("불다", "바람이 불고 춥다."),  # kiwipiepy's best reading alone: 불 "fire" + 다 "all"
+    ("보다", "소파에서 텔레비전을 보고 있다."),  # 보다 "more"
+    ("붓다", "컵에 물을 부었다."),  # a name
+    ("잘하다", "그는 축구를 잘한다."),  # 잘 is an adverb, not a noun, before 하다
+])
+def test_the_evaluation_check_reads_a_verb_typed_alone_as_the_verb(word, sentence):
+    assert used_as_itself(word, sentence)
+    assert not used_as_itself(word, "사과가 맛있다.")

@@ -33,10 +33,12 @@ def dictionary_form(concept: str) -> str:
 def _lemma_of(word: str) -> tuple[str, bool]:
     """(lemma, is a predicate) of a typed word: 먹다 → (먹다, True), 동물들과 → (동물, False),
     곰인형 → (곰인형, False); a bare stem as Korean CommonGen gives it (웃, 입) → (웃다, True)."""
-    readings = [tokens for tokens, _ in kiwi().analyze(word, top_n=2)]
+    readings = [tokens for tokens, _ in kiwi().analyze(word, top_n=3)]
     tokens = readings[0]
-    if word.endswith("다") and (tokens[-1].form, tokens[-1].tag) == ("다", "MAG") and len(readings) > 1:
-        tokens = readings[1]  # 불다 typed alone is the verb, not 불 "fire" + 다 "all"
+    if word.endswith("다") and not tokens[0].tag.startswith(PREDICATE_TAGS):
+        # typed alone, 불다 / 보다 / 붓다 are verbs, not 불 "fire" + 다 "all", 보다 "more", a name
+        tokens = next((r for r in readings if r[0].tag.startswith(PREDICATE_TAGS)
+                       and all(t.tag.startswith("E") for t in r[1:])), tokens)
     content = [t for t in tokens if not t.tag.startswith(("J", "E", "XSN", "S"))]
     if not content:
         return word, False
@@ -63,7 +65,7 @@ def used_as_itself(word: str, sentence: str) -> bool:
             if t.tag.startswith(PREDICATE_TAGS) and t.lemma == verb:
                 return True
             noun = verb[:-2]  # 이야기하다 → 이야기 (이야기를 했다, 이야기했다)
-            if verb.endswith("하다") and noun and t.form == noun and t.tag.startswith(("NN", "XR")):
+            if verb.endswith("하다") and noun and t.form == noun and t.tag.startswith(("NN", "XR", "MAG")):
                 return True
         if not predicate and sentence.startswith(lemma, t.start) and _word_span(tokens[i:], t.start + len(lemma)):
             return True
