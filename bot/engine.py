@@ -7,7 +7,8 @@ until every word is in it as itself and the output rules hold (bot.words.uses, b
 A copy slot writes its word as `slot_text` gives it (a predicate's stem, so the model writes the
 ending). A plain beam is tried first, since the constraint rarely binds and a plain beam keeps its
 fluency; then the fallback schedule `SEARCHES`. Its last pass only asks for every word somewhere in
-the sentence, so that every input gets one.
+the sentence, so that every input gets one. 합니다체 and 해요체 are the plain sentence with its ending
+restyled by rule (bot.restyle), so that the levels differ only in their ending.
 """
 
 from __future__ import annotations
@@ -196,11 +197,9 @@ class Engine:
             # the model writes the plain level and the ending is restyled by rule: given the level's
             # own token it reads worse (목마르면 나는 거라 합니다 for 나는 목마릅니다); the token is
             # for an ending restyle cannot turn (a question, a polite word typed as the user wrote it)
-            restyled = [(score, self._in_style(sentence, words, style), particles)
-                        for score, sentence, particles in self._finished(words, "plain", width)]
-            finished = [f for f in restyled if detect_style(f[1]) == style] or [
-                (score, self._in_style(sentence, words, style), particles)
-                for score, sentence, particles in self._finished(words, style, width)]
+            restyled = self._restyled(self._finished(words, "plain", width), words, style)
+            finished = ([f for f in restyled if detect_style(f[1]) == style]
+                        or self._restyled(self._finished(words, style, width), words, style))
         else:
             finished = self._finished(words, style or "plain", width)
         ms = (time.perf_counter() - start) * 1000
@@ -302,6 +301,10 @@ class Engine:
             live = next_live
             h, c = h[:, sources], c[:, sources]
         return finished
+
+    def _restyled(self, finished: list[tuple[float, str, tuple[Particle, ...]]], words: list[str],
+                  style: str) -> list[tuple[float, str, tuple[Particle, ...]]]:
+        return [(score, self._in_style(sentence, words, style), particles) for score, sentence, particles in finished]
 
     @staticmethod
     def _in_style(sentence: str, words: list[str], style: str) -> str:
