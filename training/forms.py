@@ -33,10 +33,10 @@ def dictionary_form(concept: str) -> str:
 def _lemma_of(word: str) -> tuple[str, bool]:
     """(lemma, is a predicate) of a typed word: 먹다 → (먹다, True), 동물들과 → (동물, False),
     곰인형 → (곰인형, False); a bare stem as Korean CommonGen gives it (웃, 입) → (웃다, True)."""
-    readings = [tokens for tokens, _ in kiwi().analyze(word, top_n=3)]
-    tokens = readings[0]
-    if word.endswith("다") and not tokens[0].tag.startswith(PREDICATE_TAGS):
+    tokens = kiwi().tokenize(word)
+    if len(word) >= 2 and word.endswith("다") and not tokens[0].tag.startswith(PREDICATE_TAGS):
         # typed alone, 불다 / 보다 / 붓다 are verbs, not 불 "fire" + 다 "all", 보다 "more", a name
+        readings = [reading for reading, _ in kiwi().analyze(word, top_n=3)]
         tokens = next((r for r in readings if r[0].tag.startswith(PREDICATE_TAGS)
                        and all(t.tag.startswith("E") for t in r[1:])), tokens)
     content = [t for t in tokens if not t.tag.startswith(("J", "E", "XSN", "S"))]
