@@ -14,6 +14,9 @@ class Vowel(IntEnum):
     A, AE, YA, YAE, EO, E, YEO, YE, O, WA, WAE, OE, YO, U, WO, WE, WI, YU, EU, UI, I = range(21)  # noqa: E741
 
 
+# vowel harmony: a stem whose last vowel is one of these takes 아/았 (잡아, 잡았다), the others 어/었
+BRIGHT_VOWELS = frozenset({Vowel.A, Vowel.O, Vowel.YA})
+
 # finals (받침) used by the rules; 0 = none
 NO_FINAL, N_FINAL, L_FINAL, B_FINAL, S_FINAL, SS_FINAL, H_FINAL = 0, 4, 8, 17, 19, 20, 27
 IEUNG_INITIAL = 11  # ㅇ as an initial: the endings 어, 아, 었, 았, 으…, 은, 을 start with it

@@ -12,7 +12,20 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from bot.hangul import B_FINAL, H_FINAL, L_FINAL, N_FINAL, NO_FINAL, S_FINAL, SS_FINAL, Vowel, is_syllable, join, split
+from bot.hangul import (
+    B_FINAL,
+    BRIGHT_VOWELS,
+    H_FINAL,
+    L_FINAL,
+    N_FINAL,
+    NO_FINAL,
+    S_FINAL,
+    SS_FINAL,
+    Vowel,
+    is_syllable,
+    join,
+    split,
+)
 
 _ENDING = re.compile(r"^(.*[가-힣])다([.!]?)$")
 
@@ -114,7 +127,7 @@ def _polite_consonant(stem: str, adjective: bool) -> str:
     """해요체 of a consonant-final stem, with the common ㄷ, ㅂ, ㅅ and ㅎ irregulars."""
     prefix, last = stem[:-1], stem[-1]
     initial, medial, final = split(last)
-    bright = medial in (Vowel.A, Vowel.O, Vowel.YA)
+    bright = medial in BRIGHT_VOWELS
     if last in _D_IRREGULAR:
         return prefix + _D_IRREGULAR[last] + ("아요" if bright else "어요")
     if final == B_FINAL and (last in _B_IRREGULAR_VERBS or (adjective and last not in _B_REGULAR_ADJECTIVES)):

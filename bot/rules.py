@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.hangul import (
+    BRIGHT_VOWELS,
     HIEUH_INITIAL,
     IEUNG_INITIAL,
     L_FINAL,
     N_FINAL,
     NO_FINAL,
     SS_FINAL,
-    Vowel,
     is_syllable,
     split,
     with_final,
@@ -61,8 +61,6 @@ _COPULA_ALONE = frozenset({"이다", "입니다", "이에요", "이야", "이었
 _PAST_THEN = re.compile(f"[{with_final(SS_FINAL).replace('있', '')}](?:고 [있싶하한합해했]|는다|[하한할합해했닙입])")
 # 싶다 is an adjective: no 고 있다 nor a second 싶다 after it (마시고 싶고 있다, 보고 싶고 싶다)
 _SIP_THEN_MORE = re.compile(r"(?:^|\s)싶고 [있싶]")
-# a verb's dictionary form takes no ending but -가 (먹다가): not 이기다고, 가다는, 이기다릅니다
-# (이긴다고, 가는, 이깁니다)
 # words that need a given ending on the eojeol before them: (their starts, that ending, why not)
 _WANTS_BEFORE = (
     (("않",), re.compile(r"지[는도를만]?$"), "않다 without a -지 before it (사과가 않습니다)"),  # 먹지 않는다
@@ -83,7 +81,7 @@ _FRAGMENT_ENDS = frozenset("가이을를은는의에도과와로고서며")
 
 
 def _is_ideophone(word: str) -> bool:
-    """깡충깡충, 반짝반짝, 쿵쿵: a word of two or more syllables written twice."""
+    """깡충깡충, 반짝반짝: a word of two or more syllables written twice (쿵쿵 is too short to tell)."""
     half = len(word) // 2
     return len(word) >= 4 and len(word) % 2 == 0 and word[:half] == word[half:]
 
@@ -138,7 +136,7 @@ def stem_shape(stem: str, adjective: bool) -> StemShape:
     """How a stem takes its endings (see StemKind); ㅂ stems of adjectives are irregular (맵, 귀엽),
     of verbs only a few (돕, 눕: not 잡, 입)."""
     _, vowel, final = split(stem[-1])
-    bright = vowel in (Vowel.A, Vowel.O, Vowel.YA) and final != SS_FINAL  # the past takes 어: 갔어요
+    bright = vowel in BRIGHT_VOWELS and final != SS_FINAL  # the past takes 어: 갔어요
     if final == NO_FINAL:
         return StemShape(StemKind.VOWEL, bright)
     if final == L_FINAL:
@@ -222,6 +220,7 @@ def fault(sentence: str, words: list[str]) -> str | None:
             continue
         if any(sentence.startswith("하", end) for end in _at_eojeol(word, sentence)):
             return f"dictionary form {word} glued to 하"
+        # a verb's dictionary form takes nothing glued but -가 (먹다가): not 이기다고, 가다는, 이기다릅니다
         if word not in adjectives() and word not in _ALWAYS_FINAL and any(
                 is_syllable(after := sentence[end:end + 1]) and after != "가" for end in _at_eojeol(word, sentence)):
             return f"an ending after the dictionary form {word} ({word}고)"
