@@ -204,9 +204,12 @@ def run(argv: list[str] | None = None) -> int:
         print(f"no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
     steps = STEPS if args.step == "all" else (args.step,)
-    if "prepare" in steps and not (args.data / "korean_commongen").is_dir():
-        print(f"no Korean CommonGen data under {args.data} (use --data)", file=sys.stderr)
-        return 2
+    if "prepare" in steps:
+        import kiwipiepy  # noqa: F401  (without the training extras, say so before looking for data)
+
+        if not (args.data / "korean_commongen").is_dir():
+            print(f"no Korean CommonGen data under {args.data} (use --data)", file=sys.stderr)
+            return 2
     for step in steps:
         log.info("== %s", step)
         STEPS[step](args)
