@@ -50,9 +50,9 @@ class TorchSession:
 
 def make_engine(backend: str, run: Path, threads: int) -> Engine:
     if backend == "onnxruntime-int8":
-        return Engine(find_exported(), threads=threads)
+        return Engine(find_exported(), threads=threads, searches_kept=0)
     if backend != "torch-eager":
-        return Engine(run / "fp32", threads=threads)
+        return Engine(run / "fp32", threads=threads, searches_kept=0)
     import torch
 
     from training.export import ENCODER_INPUTS, STEP_INPUTS, EncoderGraph, StepGraph
@@ -61,7 +61,7 @@ def make_engine(backend: str, run: Path, threads: int) -> Engine:
     torch.set_num_threads(threads)
     model = load_model(run / "model.pt")
     sessions = (TorchSession(EncoderGraph(model), ENCODER_INPUTS), TorchSession(StepGraph(model), STEP_INPUTS))
-    return Engine(run / "fp32", threads=threads, sessions=sessions)
+    return Engine(run / "fp32", threads=threads, sessions=sessions, searches_kept=0)
 
 
 def worker(backend: str, run: Path, threads: int, beam: int, count: int, repeats: int) -> dict:

@@ -18,6 +18,7 @@ import json
 import os
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -74,6 +75,10 @@ RESTYLED = ("formal", "polite")  # levels composed in the plain level, then rest
 # CommonGen's longest lists (7 words) a list the strict passes cannot join gets a polite request
 # for fewer words instead
 LOOSE_MAX_WORDS = 7
+
+# recent searches kept: the levels share the plain search (a level button costs no new search), a
+# classroom sends the same words, and a list no pass can join is refused at once the next time
+SEARCHES_KEPT = 512
 
 # candidates read per step: enough that refused closings (one per closing piece) cannot starve
 # the beam; of them, twice the beam is kept before the banks reorder and the beam cuts
@@ -155,9 +160,10 @@ class Engine:
 
     def __init__(self, exported: str | os.PathLike | None = None, threads: int = 1, beam: int = 4,
                  length_alpha: float = 0.8, max_extra_tokens: int = 24,
-                 sessions: tuple[Session, Session] | None = None) -> None:
+                 sessions: tuple[Session, Session] | None = None, searches_kept: int = SEARCHES_KEPT) -> None:
         """`sessions` (encoder, step) replace the onnxruntime ones: anything with onnxruntime's
-        `run(None, feeds)`, e.g. the torch graphs the latency benchmark compares."""
+        `run(None, feeds)`, e.g. the torch graphs the latency benchmark compares. `searches_kept`:
+        how many recent searches are remembered (0 for a benchmark that times repeated lists)."""
         self.dir = find_exported(exported)
         self.card = load_card(self.dir)
         files = self.card["files"]
@@ -183,6 +189,7 @@ class Engine:
             shape: np.flatnonzero([i not in self._closers and i != EOS and not (is_syllable(f) and fits_after(shape, f))
                                    for i, f in enumerate(firsts)])
             for shape in STEM_SHAPES}
+        self._searched = lru_cache(maxsize=searches_kept)(self._run_searches)
 
     # -- public ---------------------------------------------------------------------------------
     def compose(self, words: list[str], n: int = 1, style: str | None = None,
@@ -213,7 +220,22 @@ class Engine:
         return out[:n]
 
     def _finished(self, words: list[str], style: str, width: int) -> list[tuple[float, str, tuple[Particle, ...]]]:
-        """The finished hypotheses of the first pass of the fallback schedule that yields any."""
+        """The finished hypotheses of the first pass of the fallback schedule that yields any
+        (remembered for the last `SEARCHES_KEPT` lists; the engine is deterministic)."""
+        found = self._searched(tuple(words), style, width)
+        if isinstance(found, NoSentenceError):
+            raise NoSentenceError(found.korean, found.english)
+        return found
+
+    def _run_searches(self, words: tuple[str, ...], style: str, width: int
+                      ) -> list[tuple[float, str, tuple[Particle, ...]]] | NoSentenceError:
+        """The fallback schedule, pass by pass; a refusal is returned, so that it is remembered too."""
+        try:
+            return self._schedule(list(words), style, width)
+        except NoSentenceError as e:
+            return NoSentenceError(e.korean, e.english)  # without its traceback, which holds the search's arrays
+
+    def _schedule(self, words: list[str], style: str, width: int) -> list[tuple[float, str, tuple[Particle, ...]]]:
         ids, slots = encode_source(self.sp, words, style)
         encoded = self.encoder.run(None, {"src": np.array([ids], dtype=np.int64)})
         for search in SEARCHES:

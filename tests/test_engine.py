@@ -94,3 +94,33 @@ def test_model_card_describes_the_shipped_model(engine):
     assert card["parity"]["max_abs_prob_diff"] < 1e-3
     size = sum(p.stat().st_size for p in find_exported().iterdir() if p.is_file())
     assert size < 25 * 2**20
+
+
+class CountingSession:
+    """An onnxruntime session that counts its runs: the decoder steps a compose costs."""
+
+    def __init__(self, session) -> None:
+        self.session, self.runs = session, 0
+
+    def run(self, outputs, feeds):
+        self.runs += 1
+        return self.session.run(outputs, feeds)
+
+
+def test_a_list_composed_again_in_another_level_costs_no_new_search(engine):
+    encoder, step = CountingSession(engine.encoder), CountingSession(engine.step)
+    counted = Engine(sessions=(encoder, step))
+    words = ["나", "머리", "아프다"]
+    plain = counted.compose(words)[0].sentence
+    steps = step.runs
+    assert steps > 0
+    formal = counted.compose(words, style="formal")[0].sentence  # the level button: the same plain search
+    assert step.runs == steps and formal != plain and detect_style(formal) == "formal"
+    assert formal == engine.compose(words, style="formal")[0].sentence  # what an engine without that search gives
+    long_list = ["아침", "일어나다", "세수하다", "밥", "먹다", "옷", "입다", "가방", "메다", "학교", "친구", "만나다"]
+    with pytest.raises(ValueError) as first:
+        counted.compose(long_list)
+    steps = step.runs
+    with pytest.raises(ValueError) as again:  # a list no pass can join is refused at once the next time
+        counted.compose(long_list)
+    assert step.runs == steps and str(again.value) == str(first.value)
