@@ -73,7 +73,7 @@ _BOUND_NOUN = re.compile("(?:것|게|거|건|걸|데|줄|수|적|척|듯)"
                          "(?:이|을|를|은|는|에|도|만|이다|입니다|이에요|예요|야|다|라|라고)?")
 # the speaker reporting their own words (나는 떡볶이를 좋아한다고 한다): they would just say it
 _FIRST_PERSON = frozenset({"나는", "저는", "우리는", "저희는"})
-_HEARSAY_END = re.compile(r"[다라]고 (?:한다|했다|하였다)\.$")
+HEARSAY_END = re.compile(r"[다라]고 (?:한다|했다|하였다)\.$")
 # an ideophone written twice (깡충깡충, 반짝반짝) is an adverb: no particle after it, only 하다
 _AFTER_IDEOPHONE = frozenset("하해했한합할")
 # a statement ending in a particle or a connective has lost its predicate: 사과가. 먹고.
@@ -230,7 +230,7 @@ def fault(sentence: str, words: list[str]) -> str | None:
             return f"the stem of {word} twice (가가고)"
         if len(words) == 1 and word not in _AUXILIARIES and conjugations(word, sentence) > 1:
             return f"{word} twice (아픈데 아프다)"
-    if _FIRST_PERSON & set(words) and _HEARSAY_END.search(sentence):
+    if _FIRST_PERSON & set(words) and HEARSAY_END.search(sentence):
         return "the speaker's own words as hearsay (나는 …다고 한다)"
     if eojeols and _VERB_PRESENT.search(eojeols[-1]) and any(
             (stem := slot_text(w)) != w and split(stem[-1])[2] == SS_FINAL for w in words):

@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from bot.feedback import read_tsv
 from bot.realize import MAX_WORDS, PARTICLE_TAGS, UNIT_OF_FORM, detect_style, slot_token
+from bot.rules import HEARSAY_END
 from bot.words import slot_text, uses
 from training.config import PrepareConfig
 from training.forms import kiwi
@@ -184,6 +185,7 @@ def prepare(data_dir: Path, out_dir: Path, cfg: PrepareConfig, extra: Sequence[P
     items = [(c[:MAX_WORDS], refs[0]) for c, refs in items if refs]
     random.Random(seed).shuffle(items)
     dev, train = items[:dev_size], items[dev_size:]
+    train = thin_reported_speech(train, cfg.reported_share, seed)
     log.info("Korean CommonGen: %d train, %d dev", len(train), len(dev))
 
     sentences = [s for _, s in dev + train]
@@ -225,6 +227,12 @@ def prepare(data_dir: Path, out_dir: Path, cfg: PrepareConfig, extra: Sequence[P
             f.writelines(p.to_json() + "\n" for p in pairs)
     return {"dev": len(dev_pairs), "train_cg": len(cg_pairs), "train_open": len(open_pairs),
             "corrections": len(corrections)}
+
+
+def thin_reported_speech(items: list[tuple[list[str], str]], share: float, seed: int) -> list[tuple[list[str], str]]:
+    """The items, of those whose sentence ends in reported speech (…다고 한다) only `share`."""
+    keep = random.Random(seed)
+    return [it for it in items if not HEARSAY_END.search(it[1]) or keep.random() < share]
 
 
 def _correction_pairs(maker: PairMaker, paths: Sequence[Path]) -> list[Pair]:
