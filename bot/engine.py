@@ -185,10 +185,12 @@ class Engine:
         # what may follow a stem written by its slot, by the stem's shape: an ending glued to it that
         # fits it (not 가+습니다, 맵+은), or the sentence's end, where complete_bare_stem adds one
         firsts = [self.sp.id_to_piece(i)[:1] for i in range(vocab)]
-        self._not_after_stem = {
-            shape: np.flatnonzero([i not in self._closers and i != EOS and not (is_syllable(f) and fits_after(shape, f))
-                                   for i, f in enumerate(firsts)])
-            for shape in STEM_SHAPES}
+        endings = [i not in self._closers and i != EOS for i in range(vocab)]
+        syllables = {f for f in firsts if is_syllable(f)}
+        self._not_after_stem = {}
+        for shape in STEM_SHAPES:
+            fitting = {f for f in syllables if fits_after(shape, f)}  # once per first syllable, not per piece
+            self._not_after_stem[shape] = np.flatnonzero([e and f not in fitting for e, f in zip(endings, firsts)])
         self._searched = lru_cache(maxsize=searches_kept)(self._run_searches)
 
     # -- public ---------------------------------------------------------------------------------
