@@ -18,7 +18,7 @@ from bot.engine import Engine
 from bot.realize import realize
 from tests.fixtures import write_data_dir
 from training import cli
-from training.data import PairMaker, thin_reported_speech
+from training.data import PairMaker, thin_summaries
 from training.sets import read_commongen
 
 TINY = ["--steps", "40", "--vocab-size", "400", "--emb", "32", "--enc-hidden", "32", "--dec-hidden", "48",
@@ -152,11 +152,11 @@ def test_without_the_training_extras_a_step_says_in_one_line_what_to_install(ste
     assert "pip install -e '.[train]'" in r.stderr
 
 
-def test_reported_speech_can_be_thinned_and_nothing_else_is():
+def test_dialogue_summaries_can_be_thinned_and_nothing_else_is():
     items = [(["비", "오"], "비가 온다."), (["친구", "오"], "친구가 온다고 한다."),
-             (["눈", "오"], "눈이 올 거라고 했다."), (["말", "하"], "그는 다른 말을 한다.")] * 50
-    kept = thin_reported_speech(items, 0.3, seed=0)
-    reported = [s for _, s in kept if s.endswith(("고 한다.", "고 했다."))]
-    assert [s for _, s in kept if s not in reported] == ["비가 온다.", "그는 다른 말을 한다."] * 50
-    assert 15 <= len(reported) <= 45  # about 30 of the 100
-    assert thin_reported_speech(items, 1.0, seed=0) == items
+             (["여행", "이야기"], "여행에 대해 이야기하고 있다."), (["말", "하"], "그는 다른 말을 한다.")] * 50
+    kept = thin_summaries(items, 0.3, seed=0)
+    summaries = [s for _, s in kept if s.endswith(("고 한다.", "이야기하고 있다."))]
+    assert [s for _, s in kept if s not in summaries] == ["비가 온다.", "그는 다른 말을 한다."] * 50
+    assert 15 <= len(summaries) <= 45  # about 30 of the 100
+    assert thin_summaries(items, 1.0, seed=0) == items

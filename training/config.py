@@ -20,9 +20,10 @@ class PrepareConfig:
     one_word_share: float = 0.15  # short open sentences (2–3 words) that also give a one-word pair
     one_word_max_chars: int = 30
     vocab_size: int = 8000  # SentencePiece pieces
-    # share of the Korean CommonGen train items kept whose sentence ends in reported speech
-    # (…다고 한다): a fifth of the dialogue half does, and the model strings them into chains
-    reported_share: float = 1.0
+    # share of the Korean CommonGen train items kept that are written as a dialogue's summary
+    # (…다고 한다, …에 대해 이야기하고 있다): a third of the dialogue half is, and the model writes
+    # "they talk about" where a user meant the words to act (the seed example) and chains hearsay
+    summary_share: float = 1.0
 
 
 @dataclass

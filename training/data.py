@@ -35,6 +35,7 @@ CONTENT_TAGS = {"NNG", "NNP", "NR", "XR", "VV", "VA", "VV-I", "VA-I", "VV-R", "V
 STEM_TAGS = {"VV", "VA", "VX", "VV-I", "VA-I", "VV-R", "VA-R", "VX-I"}
 # at most this many sentences of a file: encyclopedic text is plentiful but not what users write
 OPEN_CAPS = {"kowiki_common.txt": 60_000, "klue_nli_train.txt": 15_000, "ud_ksl_learners.txt": 3_000}
+_ABOUT = re.compile(r"에 대(?:해|한|하여)")  # …에 대해 이야기하고 있다: a dialogue's summary
 _NAME_SYLLABLES = "가나라마바사아자차카타파하민서준지유수연도윤현우진영호은혜선미철희"
 
 
@@ -185,7 +186,7 @@ def prepare(data_dir: Path, out_dir: Path, cfg: PrepareConfig, extra: Sequence[P
     items = [(c[:MAX_WORDS], refs[0]) for c, refs in items if refs]
     random.Random(seed).shuffle(items)
     dev, train = items[:dev_size], items[dev_size:]
-    train = thin_reported_speech(train, cfg.reported_share, seed)
+    train = thin_summaries(train, cfg.summary_share, seed)
     log.info("Korean CommonGen: %d train, %d dev", len(train), len(dev))
 
     sentences = [s for _, s in dev + train]
@@ -229,10 +230,14 @@ def prepare(data_dir: Path, out_dir: Path, cfg: PrepareConfig, extra: Sequence[P
             "corrections": len(corrections)}
 
 
-def thin_reported_speech(items: list[tuple[list[str], str]], share: float, seed: int) -> list[tuple[list[str], str]]:
-    """The items, of those whose sentence ends in reported speech (…다고 한다) only `share`."""
+def thin_summaries(items: list[tuple[list[str], str]], share: float, seed: int) -> list[tuple[list[str], str]]:
+    """The items, of those written as a dialogue's summary (reported speech, "about") only `share`."""
     keep = random.Random(seed)
-    return [it for it in items if not HEARSAY_END.search(it[1]) or keep.random() < share]
+    return [it for it in items if not _is_summary(it[1]) or keep.random() < share]
+
+
+def _is_summary(sentence: str) -> bool:
+    return bool(HEARSAY_END.search(sentence) or _ABOUT.search(sentence))
 
 
 def _correction_pairs(maker: PairMaker, paths: Sequence[Path]) -> list[Pair]:
