@@ -27,7 +27,7 @@ import onnxruntime as ort
 import sentencepiece as spm
 
 from bot.hangul import is_syllable
-from bot.realize import GLUE, MAX_WORDS, STYLES, Particle, detect_style, realize_particles, style_token
+from bot.realize import GLUE, MAX_WORDS, STYLES, Particle, detect_style, realize, realize_particles, style_token
 from bot.restyle import adjectives, restyle
 from bot.rules import STEM_SHAPES, complete_bare_stem, fault, fits_after, stem_shape
 from bot.tokens import BOS, EOS, PAD, UNK, encode_source, slot_base
@@ -351,8 +351,8 @@ class Engine:
         word written by its copy slot or used as itself (`uses`), and no output rule broken
         (`fault`); else (the last resort) every word's slot, text or conjugated stem (생기 in
         생겨서) somewhere in the sentence."""
-        sentence, particles = realize_particles(self.sp.decode(hyp.tokens[1:]), texts)
-        sentence = complete_bare_stem(sentence, words)
+        text = self.sp.decode(hyp.tokens[1:])
+        sentence = complete_bare_stem(realize(text, texts), words)
         if strict:
             # a slot glued to the text before it is no evidence that its word stands as itself
             glued = {t - self.slot0 for g, t in zip(hyp.tokens, hyp.tokens[1:]) if g == self._glue}
@@ -361,7 +361,7 @@ class Engine:
         else:
             ok = all(i in hyp.used or text in sentence or uses(w, sentence)
                      for i, (w, text) in enumerate(zip(words, texts)))
-        return (sentence, particles) if ok else None
+        return (sentence, realize_particles(text, texts)[1]) if ok else None
 
 
 def _top(scores: np.ndarray, k: int) -> list[tuple[int, int]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import tossi
 
@@ -78,17 +79,22 @@ class Particle:
 
 def realize(text: str, words: list[str]) -> str:
     """Fill copy slots with `words` and resolve particle units against the preceding syllable."""
-    return realize_particles(text, words)[0]
+    return realize_particles(text, words, record=False)[0]
 
 
-def realize_particles(text: str, words: list[str]) -> tuple[str, tuple[Particle, ...]]:
-    """`realize`, with a record of each particle unit it resolved."""
+def realize_particles(text: str, words: list[str], record: bool = True) -> tuple[str, tuple[Particle, ...]]:
+    """`realize`, with a record of each particle unit it resolved (none unless `record`: working out
+    each one's offset in the tidied sentence is most of the cost, and the search checks many
+    sentences it does not keep)."""
     out, glued, particles = "", False, []
     for piece in filter(None, _SYMBOL.split(text)):
         if piece in PARTICLE_UNITS:
-            form = tossi.pick(out.rstrip() or "가", PARTICLE_UNITS[piece][1])
             word = out.rstrip().rsplit(" ", 1)[-1]
-            particles.append(Particle(word, form, piece, len(_tidy(out))))
+            # tossi reads the word's last letters; a word of letters alone gives the same answer from a cache
+            form = (_pick(word, PARTICLE_UNITS[piece][1]) if word.isalnum()
+                    else tossi.pick(out.rstrip() or "가", PARTICLE_UNITS[piece][1]))
+            if record:
+                particles.append(Particle(word, form, piece, len(_tidy(out))))
             out += form
         elif _SLOT.fullmatch(piece):
             i = int(piece[2:-1])
@@ -97,6 +103,11 @@ def realize_particles(text: str, words: list[str]) -> tuple[str, tuple[Particle,
             out += piece
         glued = piece == GLUE
     return finish_sentence(out), tuple(particles)
+
+
+@lru_cache(maxsize=4096)
+def _pick(word: str, particle: str) -> str:
+    return tossi.pick(word, particle)
 
 
 def detect_style(sentence: str) -> str:
