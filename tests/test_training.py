@@ -61,6 +61,16 @@ def test_pronouns_are_input_words_as_typed(maker):
     assert realize(p.target, p.words) == "우리는 바다에서 수영했다."
 
 
+def test_nouns_alone_give_a_pair_whose_sentence_keeps_its_verb(maker):
+    sentence = "고양이가 부엌에서 생선을 먹는다."
+    tokens = maker.analyse([sentence])[0]
+    kept = maker.without_predicates(sentence, tokens, ["고양이", "생선", "먹", "부엌"])
+    assert kept == ["고양이", "생선", "부엌"]
+    p = maker.pair(sentence, tokens, kept)
+    assert "먹는다" in p.target and realize(p.target, p.words) == sentence
+    assert maker.without_predicates("비가 온다.", maker.analyse(["비가 온다."])[0], ["비", "오"]) is None
+
+
 def test_input_forms_are_varied_like_users_type_them(maker):
     sentence = "야구 선수가 공을 쳤다."
     tokens = maker.analyse([sentence])[0]

@@ -19,6 +19,9 @@ class PrepareConfig:
     typed_share: float = 0.5  # open pairs whose words are also varied the way users type them
     one_word_share: float = 0.15  # short open sentences (2–3 words) that also give a one-word pair
     one_word_max_chars: int = 30
+    # Korean CommonGen items that also give a pair without their verbs and adjectives (고양이, 생선 →
+    # 고양이가 생선을 먹는다): children type nouns alone, and the model must supply the predicate
+    nouns_only_share: float = 0.0
     vocab_size: int = 8000  # SentencePiece pieces
     # share of the Korean CommonGen train items kept that are written as a dialogue's summary
     # (…다고 한다, …에 대해 이야기하고 있다): a third of the dialogue half is, and the model writes

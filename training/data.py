@@ -134,6 +134,15 @@ class PairMaker:
             out.append(w)
         return out
 
+    def without_predicates(self, sentence: str, tokens: list, words: list[str]) -> list[str] | None:
+        """The words but the verbs and adjectives, if any was left out and two remain with a noun
+        among them: the sentence keeps its predicate as text, which the model learns to supply."""
+        heads = [next((t for t in tokens if t.start == sentence.find(w)), None) if w in sentence else None
+                 for w in words]
+        kept = [w for w, head in zip(words, heads) if head is None or head.tag not in STEM_TAGS]
+        has_noun = any(head is not None and head.tag.startswith("NN") for w, head in zip(words, heads) if w in kept)
+        return kept if len(kept) < len(words) and len(kept) >= 2 and has_noun else None
+
     def fake_name(self) -> str:
         return "".join(self.rng.choice(_NAME_SYLLABLES) for _ in range(self.rng.randint(2, 4)))
 
@@ -200,6 +209,9 @@ def prepare(data_dir: Path, out_dir: Path, cfg: PrepareConfig, extra: Sequence[P
             continue
         cg_pairs.append(maker.pair(sentence, tokens, concepts))
         cg_pairs.append(maker.pair(sentence, tokens, concepts, maker.vary(sentence, tokens, concepts)))
+        if cfg.nouns_only_share and maker.rng.random() < cfg.nouns_only_share:
+            if kept := maker.without_predicates(sentence, tokens, concepts):
+                cg_pairs.append(maker.pair(sentence, tokens, kept))
     styled = _styled_copies(maker, train, analysed[len(dev):])
     cg_pairs += styled
     log.info("CommonGen pairs: %d (with %d speech-level copies)", len(cg_pairs), len(styled))
