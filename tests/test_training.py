@@ -106,6 +106,15 @@ def test_tiny_pipeline_end_to_end(tiny_run):
 
 
 @pytest.mark.xdist_group("tiny_run")
+def test_an_export_on_its_own_records_the_recipe_the_pairs_were_made_with(tiny_run, tmp_path):
+    root, _, _ = tiny_run
+    assert cli.main(["export", "--data", str(root / "data"), "--run", str(root / "run"),
+                     "--exported", str(tmp_path / "exported")]) == 0  # no recipe flags given here
+    card = json.loads((tmp_path / "exported" / "model.json").read_text())
+    assert card["data"]["recipe"]["dev_size"] == 20  # prepare's --dev-size, not the default 1000
+
+
+@pytest.mark.xdist_group("tiny_run")
 def test_training_resumes_from_its_checkpoint(tiny_run, tmp_path, caplog):
     root, code, _ = tiny_run
     run = shutil.copytree(root / "run", tmp_path / "run")

@@ -106,14 +106,15 @@ def step_export(args: argparse.Namespace) -> None:
     import sentencepiece as spm
 
     from bot.realize import compact
-    from training.data import read_pairs
+    from training.data import read_pairs, read_recipe
     from training.export import export, run_card
     from training.train import load_model
 
     model = load_model(args.run / "model.pt")
     sp = spm.SentencePieceProcessor(model_file=str(args.run / "spm.model"))
     dev = read_pairs(args.run / "data" / "dev.jsonl")[:100]
-    card = run_card(args.run, args.data, PrepareConfig(**from_flags(PrepareConfig, args)))
+    recipe = read_recipe(args.run / "data") or PrepareConfig(**from_flags(PrepareConfig, args))
+    card = run_card(args.run, args.data, recipe)
     export(model, args.run / "spm.model", args.exported, args.run / "fp32", card,
            [(p.words, p.style) for p in dev], [sp.encode(compact(p.target)) for p in dev])
     log.info("export: wrote %s", args.exported)

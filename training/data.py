@@ -15,7 +15,7 @@ import logging
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import tossi
@@ -35,6 +35,7 @@ CONTENT_TAGS = {"NNG", "NNP", "NR", "XR", "VV", "VA", "VV-I", "VA-I", "VV-R", "V
 STEM_TAGS = {"VV", "VA", "VX", "VV-I", "VA-I", "VV-R", "VA-R", "VX-I"}
 # at most this many sentences of a file: encyclopedic text is plentiful but not what users write
 OPEN_CAPS = {"kowiki_common.txt": 60_000, "klue_nli_train.txt": 15_000, "ud_ksl_learners.txt": 3_000}
+RECIPE = "recipe.json"  # beside the pairs: the model card records the recipe they were made with
 _ABOUT = re.compile(r"에 대(?:해|한|하여)")  # …에 대해 이야기하고 있다: a dialogue's summary
 _NAME_SYLLABLES = "가나라마바사아자차카타파하민서준지유수연도윤현우진영호은혜선미철희"
 
@@ -238,6 +239,7 @@ def prepare(data_dir: Path, out_dir: Path, cfg: PrepareConfig, extra: Sequence[P
     for name, pairs in (("dev", dev_pairs), ("train_cg", cg_pairs), ("train_open", open_pairs)):
         with open(out_dir / f"{name}.jsonl", "w", encoding="utf-8") as f:
             f.writelines(p.to_json() + "\n" for p in pairs)
+    (out_dir / RECIPE).write_text(json.dumps(asdict(cfg), indent=1) + "\n", encoding="utf-8")
     return {"dev": len(dev_pairs), "train_cg": len(cg_pairs), "train_open": len(open_pairs),
             "corrections": len(corrections)}
 
@@ -276,6 +278,12 @@ def _styled_copies(maker: PairMaker, items: list, analysed: list) -> list[Pair]:
     if not converted:
         return []
     return [maker.pair(s, t, c) for s, t, c in zip(converted, maker.analyse(converted), sources)]
+
+
+def read_recipe(data_dir: Path) -> PrepareConfig | None:
+    """The recipe `prepare` wrote these pairs with (None for pairs written before it kept one)."""
+    path = data_dir / RECIPE
+    return PrepareConfig(**json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
 
 
 def read_pairs(path: Path) -> list[Pair]:
