@@ -7,7 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from bot.hangul import L_FINAL, N_FINAL, NO_FINAL, SS_FINAL, Vowel, is_syllable, join, split
+from bot.hangul import B_FINAL, L_FINAL, N_FINAL, NO_FINAL, SS_FINAL, Vowel, is_syllable, join, split
 from bot.realize import MAX_WORDS
 
 MAX_WORD_CHARS = 30
@@ -259,7 +259,9 @@ def _stem_pattern(word: str) -> re.Pattern[str] | None:
     if final == SS_FINAL:  # a past typed (갔다, 이야기했다) keeps its tense: 갔고, not 간다
         return re.compile(r"(?:^|(?<=\s))" + re.escape(stem))
     vowels = {vowel} | _CONTRACTIONS.get(vowel, set())
-    syllables = "".join(join(initial, v, f) for v in sorted(vowels) for f in range(28))
+    # an ㄹ stem keeps its ㄹ or drops it before ㄴ, ㅂ, ㅅ (놀고, 논다, 놉니다, 노세요): 놓았다 is not 놀다
+    finals = (NO_FINAL, L_FINAL, N_FINAL, B_FINAL) if final == L_FINAL else range(28)
+    syllables = "".join(join(initial, v, f) for v in sorted(vowels) for f in finals)
     alternatives = [re.escape(prefix) + f"[{syllables}]"]
     if stem[-1] == "르" and prefix and is_syllable(prefix[-1]) and split(prefix[-1])[2] == NO_FINAL:
         alternatives.append(re.escape(prefix[:-1] + join(*split(prefix[-1])[:2], L_FINAL)) + "[라러]")

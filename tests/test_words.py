@@ -79,6 +79,8 @@ def test_limits_are_inclusive():
     ("부르다", "아이가 노래를 불러요.", True),
     ("하얗다", "눈이 하얘요.", True),
     ("두", "풍선 두 개가 날아간다.", True),
+    ("놀다", "아이들이 놉니다.", True),  # an ㄹ stem drops its ㄹ only before ㄴ, ㅂ, ㅅ
+    ("놀다", "눈사람을 만들고 싶지 않아 놓았다.", False),  # 놓다, not 놀다
 ])
 def test_uses(word, sentence, used):
     assert uses(word, sentence) is used
