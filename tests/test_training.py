@@ -101,6 +101,9 @@ def test_tiny_pipeline_end_to_end(tiny_run):
     assert card["parity"]["max_abs_prob_diff"] < 1e-4 and card["parity"]["argmax_agreement"] == 1.0
     assert card["metrics"]["official int8"]["items"] == 4
     assert card["data"]["recipe"]["dev_size"] == 20 and card["training"]["steps"] == 40  # the flags were used
+    history = json.loads((root / "run" / "history.json").read_text())
+    # training time counts from step 0, not from the first dev evaluation (step 20)
+    assert history[-1]["seconds"] > history[-1]["time"] - history[0]["time"] + history[0]["seconds"] / 2
     engine = Engine(root / "exported")  # loadable: every file matches its sha256
     assert engine.parameters == card["parameters"] and engine.precision == "int8"
 

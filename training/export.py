@@ -130,7 +130,7 @@ def run_card(run_dir: Path, data_dir: Path, recipe: PrepareConfig) -> dict:
                  "open_caps": OPEN_CAPS, "licences": "../shared/data/open/README.md lists each file's licence",
                  "dev": f"{recipe.dev_size} items held out of train", "recipe": asdict(recipe)},
         "training": {**{k: v for k, v in config.items() if k != "model"},
-                     "minutes": round((history[-1]["time"] - history[0]["time"]) / 60, 1) if len(history) > 1 else None,
+                     "minutes": round(history[-1]["seconds"] / 60, 1) if history and "seconds" in history[-1] else None,
                      "final_dev_loss": history[-1]["dev"] if history else None},
     }
 

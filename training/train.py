@@ -136,7 +136,7 @@ def train(data_dir: Path, tokenizer: Path, run_dir: Path, cfg: TrainConfig) -> P
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / cfg.warmup) * max(0.05, 1 - s / cfg.steps))
     history: list[dict] = []
-    step = 0
+    step, seconds_before = 0, 0.0  # training time of earlier calls (a resumed run)
     if ckpt.exists():
         state = torch.load(ckpt, weights_only=False)
         model.load_state_dict(state["model"])
@@ -144,21 +144,26 @@ def train(data_dir: Path, tokenizer: Path, run_dir: Path, cfg: TrainConfig) -> P
             ema.load_state_dict(state["ema"])
         opt.load_state_dict(state["opt"])
         sched.load_state_dict(state["sched"])
-        step, history = state["step"], state["history"]
+        step, history, seconds_before = state["step"], state["history"], state.get("seconds", 0.0)
         log.info("resumed at step %d", step)
     log.info("model: %d parameters, config %s", model.num_parameters(), cfg.model)
     batches = Batches(cg, extra, cfg)
     batches.rng.seed(cfg.seed + step)
 
+    def seconds() -> float:
+        """Training time so far, from step 0, across resumes."""
+        return seconds_before + time.time() - started
+
     def save(path: Path) -> None:
         torch.save({"model": model.state_dict(), "ema": ema.state_dict() if ema else None,
                     "opt": opt.state_dict(), "sched": sched.state_dict(),
-                    "step": step, "history": history,
+                    "step": step, "history": history, "seconds": seconds(),
                     "config": asdict(cfg)}, path.with_suffix(".tmp"))
         path.with_suffix(".tmp").replace(path)
 
     model.train()
-    last_save, running = time.time(), []
+    started = last_save = time.time()
+    running = []
     bar = tqdm(total=cfg.steps, initial=step, desc="train", mininterval=10)
     while step < cfg.steps:
         batch = collate(batches.next(mixing=step < cfg.mix_until * cfg.steps))
@@ -176,7 +181,7 @@ def train(data_dir: Path, tokenizer: Path, run_dir: Path, cfg: TrainConfig) -> P
         if step % cfg.eval_every == 0 or step == cfg.steps:
             d = dev_loss(shipped, dev)
             history.append({"step": step, "train": sum(running) / len(running), "dev": d,
-                            "time": time.time()})
+                            "time": time.time(), "seconds": seconds()})
             running = []
             log.info("step %d train %.3f dev %.3f", step, history[-1]["train"], d)
         if time.time() - last_save > cfg.checkpoint_seconds or step == cfg.steps:
