@@ -169,7 +169,13 @@ def consonant_ending(syllable: str) -> bool:
 
 def complete_bare_stem(sentence: str, words: list[str]) -> str:
     """A sentence that ends on a stem its slot wrote (배가 떠다니.) gets the plain present of
-    that stem (배가 떠다닌다.): the model meant the sentence to end there."""
+    that stem (배가 떠다닌다.): the model meant the sentence to end there. A 하다 word's root closed
+    by 다 alone after a final consonant (흥부가 착다.) gets its 하 back (착하다): 다 is a copula
+    only after a vowel (사과다), so there the model dropped the 하."""
+    for word in words:
+        root = word[:-2]
+        if word.endswith("하다") and root and is_syllable(root[-1]) and split(root[-1])[2] != NO_FINAL:
+            sentence = re.sub(rf"(?:^|(?<=\s)){re.escape(root)}(?=다(?:$|[\s.,?!]))", root + "하", sentence, count=1)
     for word in words:
         if stem := bare_stem(word):
             if any(end == len(sentence) - 1 and sentence[end] in ".?!" for end in _at_eojeol(stem, sentence)):

@@ -211,6 +211,14 @@ def test_a_speech_level_is_the_plain_sentence_restyled(engine, words, style):
     assert_keeps_the_rules(words, leveled)
 
 
+@pytest.mark.parametrize("style, ending", [(None, "착하다."), ("formal", "착합니다.")])
+def test_a_hada_adjective_keeps_its_ha(engine, style, ending):
+    """The slot of 착하다 writes its root; 착다 (the model dropping 하) is never Korean, since 다
+    is a copula only after a vowel: the sentence gets its 하 back."""
+    sentence = engine.compose(["흥부", "착하다"], style=style)[0].sentence
+    assert sentence.endswith(ending) and "착다" not in sentence, sentence
+
+
 def test_a_sentence_ends_at_its_first_closing_mark(engine):
     for composition in engine.compose(["핫도그", "접시 위", "있", "무더기"], n=3):  # once: 있다..
         assert re.fullmatch(r"[^.?!]+[.?!]", composition.sentence), composition.sentence
