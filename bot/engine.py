@@ -191,7 +191,7 @@ class Engine:
         for shape in STEM_SHAPES:
             fitting = {f for f in syllables if fits_after(shape, f)}  # once per first syllable, not per piece
             self._not_after_stem[shape] = np.flatnonzero([e and f not in fitting for e, f in zip(endings, firsts)])
-        self._searched = lru_cache(maxsize=searches_kept)(self._run_searches)
+        self._searched = lru_cache(maxsize=searches_kept)(self._schedule)
 
     # -- public ---------------------------------------------------------------------------------
     def compose(self, words: list[str], n: int = 1, style: str | None = None,
@@ -229,27 +229,23 @@ class Engine:
             raise NoSentenceError(found.korean, found.english)
         return found
 
-    def _run_searches(self, words: tuple[str, ...], style: str, width: int
-                      ) -> list[tuple[float, str, tuple[Particle, ...]]] | NoSentenceError:
-        """The fallback schedule, pass by pass; a refusal is returned, so that it is remembered too."""
-        try:
-            return self._schedule(list(words), style, width)
-        except NoSentenceError as e:
-            return NoSentenceError(e.korean, e.english)  # without its traceback, which holds the search's arrays
-
-    def _schedule(self, words: list[str], style: str, width: int) -> list[tuple[float, str, tuple[Particle, ...]]]:
+    def _schedule(self, words: tuple[str, ...], style: str, width: int
+                  ) -> list[tuple[float, str, tuple[Particle, ...]]] | NoSentenceError:
+        """The fallback schedule, pass by pass; a refusal is returned, not raised, so that it is
+        remembered too (and without a traceback holding the search's arrays)."""
+        words = list(words)
         ids, slots = encode_source(self.sp, words, style)
         encoded = self.encoder.run(None, {"src": np.array([ids], dtype=np.int64)})
         for search in SEARCHES:
             if not search.strict and len(words) > LOOSE_MAX_WORDS:
-                raise NoSentenceError(
+                return NoSentenceError(
                     f"단어가 많아서 자연스러운 한 문장으로 잇지 못했습니다. {LOOSE_MAX_WORDS}개 이하로 줄이거나 "
                     "두 번에 나눠 보내 주세요.",
                     f"too many words to join into one natural sentence: send at most {LOOSE_MAX_WORDS}, "
                     "or split them in two")
             if finished := self._search(words, encoded, slots, search.widen * width, search):
                 return finished
-        raise NoSentenceError("모든 단어를 넣은 문장을 만들지 못했습니다. 단어를 바꾸거나 줄여서 다시 보내 주세요.",
+        return NoSentenceError("모든 단어를 넣은 문장을 만들지 못했습니다. 단어를 바꾸거나 줄여서 다시 보내 주세요.",
                               "could not build a sentence that uses every word")
 
     @property
