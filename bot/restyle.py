@@ -22,7 +22,7 @@ from bot.hangul import (
     S_FINAL,
     SS_FINAL,
     Vowel,
-    is_syllable,
+    final_jamo,
     join,
     split,
 )
@@ -77,7 +77,7 @@ def restyle(sentence: str, style: str) -> str | None:
         else:
             body = _polite_consonant(head, adjective=True)
     elif last == "이" and prefix:  # 학생이다: the copula
-        after_vowel = is_syllable(prefix[-1]) and split(prefix[-1])[2] == NO_FINAL
+        after_vowel = final_jamo(prefix[-1]) == ""
         body = prefix + ("입니다" if style == "formal" else "예요" if after_vowel else "이에요")  # 침대예요
     elif head.endswith("아니"):  # the negative copula: 사과가 아니다
         body = head[:-1] + ("닙니다" if style == "formal" else "니에요")

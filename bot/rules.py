@@ -17,6 +17,7 @@ from bot.hangul import (
     N_FINAL,
     NO_FINAL,
     SS_FINAL,
+    final_jamo,
     is_syllable,
     split,
     with_final,
@@ -174,7 +175,7 @@ def complete_bare_stem(sentence: str, words: list[str]) -> str:
     only after a vowel (사과다), so there the model dropped the 하."""
     for word in words:
         root = word[:-2]
-        if word.endswith("하다") and root and is_syllable(root[-1]) and split(root[-1])[2] != NO_FINAL:
+        if word.endswith("하다") and root and final_jamo(root[-1]):
             sentence = re.sub(rf"(?:^|(?<=\s)){re.escape(root)}(?=다(?:$|[\s.,?!]))", root + "하", sentence, count=1)
     for word in words:
         if stem := bare_stem(word):

@@ -118,7 +118,7 @@ class PairMaker:
         for w in words:
             pos = sentence.find(w)
             after = [t for t in tokens if t.start >= pos + len(w)] if pos >= 0 else []
-            head = next((t for t in tokens if t.start == pos), None)
+            head = _head(sentence, tokens, w)
             roll = self.rng.random()
             if head is not None and head.tag in STEM_TAGS and head.lemma.endswith("다") and roll < 0.75:
                 w = head.lemma  # dictionary form: 쳤 → 치다
@@ -138,11 +138,9 @@ class PairMaker:
     def without_predicates(self, sentence: str, tokens: list, words: list[str]) -> list[str] | None:
         """The words but the verbs and adjectives, if any was left out and two remain with a noun
         among them: the sentence keeps its predicate as text, which the model learns to supply."""
-        heads = [next((t for t in tokens if t.start == sentence.find(w)), None) if w in sentence else None
-                 for w in words]
-        kept = [w for w, head in zip(words, heads) if head is None or head.tag not in STEM_TAGS]
-        has_noun = any(head is not None and head.tag.startswith("NN") for w, head in zip(words, heads) if w in kept)
-        return kept if len(kept) < len(words) and len(kept) >= 2 and has_noun else None
+        kept = [(w, head) for w in words if (head := _head(sentence, tokens, w)) is None or head.tag not in STEM_TAGS]
+        has_noun = any(head is not None and head.tag.startswith("NN") for _, head in kept)
+        return [w for w, _ in kept] if len(words) > len(kept) >= 2 and has_noun else None
 
     def fake_name(self) -> str:
         return "".join(self.rng.choice(_NAME_SYLLABLES) for _ in range(self.rng.randint(2, 4)))
@@ -158,6 +156,12 @@ class PairMaker:
                  for i in order]
         target = self.template(sentence, tokens, marks)
         return Pair(shown, target, detect_style(sentence))
+
+
+def _head(sentence: str, tokens: list, word: str):
+    """The token that starts `word` where it first occurs in `sentence` (None if none does)."""
+    pos = sentence.find(word)
+    return next((t for t in tokens if t.start == pos), None) if pos >= 0 else None
 
 
 def _misspelt_particle(sentence: str, prev, t) -> bool:
