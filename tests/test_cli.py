@@ -48,7 +48,9 @@ def test_batch_keeps_count_and_order_with_empty_lines_for_errors():
 
 def test_a_reader_that_stops_early_ends_the_batch_quietly(tmp_path):
     batch = tmp_path / "in.txt"
-    batch.write_text("고양이, 생선, 먹다\n" * 30, encoding="utf-8")
+    # more output than a pipe holds (64 KiB), so the writer is still writing when the reader
+    # stops (the search cache makes every line after the first instant)
+    batch.write_text("고양이, 생선, 먹다\n" * 4000, encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "--batch", str(batch)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = proc.stdout.readline()  # `ieum --batch in.txt | head -1`
