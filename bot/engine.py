@@ -55,18 +55,21 @@ class Composition:
 
 @dataclass(frozen=True)
 class Search:
-    """One pass of the fallback schedule: beam width × `widen`, banks by words used, and the
-    output rules (strict) or only every word somewhere (the last resort)."""
+    """One pass of the fallback schedule: beam width × `widen`, banks by words used, each word
+    used as itself (strict) or only somewhere, and the output rules kept (rules) or not."""
 
     widen: int
     banks: bool
     strict: bool
+    rules: bool = True
 
 
 # a plain beam keeps the model's fluency and nearly always suffices; then banks (Post & Vilar
-# 2018), a beam 4 and 16 times wider, and last a loose check so that every input gets a sentence
+# 2018), a beam 4 and 16 times wider; then every word only somewhere but the output rules still
+# kept (no runaway chain for a fragment such as 핫 of 핫도그), and last neither, so that every
+# input gets a sentence
 SEARCHES = (Search(1, False, True), Search(1, True, True), Search(4, True, True), Search(16, True, True),
-            Search(4, True, False))
+            Search(4, True, False), Search(4, True, False, rules=False))
 
 
 RESTYLED = ("formal", "polite")  # levels composed in the plain level, then restyled
@@ -269,7 +272,7 @@ class Engine:
         banned = np.flatnonzero(banned)
         # the slot of a verb or adjective in 다-form writes its stem, which takes an ending
         stems = {self.slot0 + i: self._not_after_stem[stem_shape(stem, w in adjectives())]
-                 for i, w in enumerate(words) if search.strict and (stem := bare_stem(w))}
+                 for i, w in enumerate(words) if search.rules and (stem := bare_stem(w))}
         texts = [slot_text(w) for w in words]  # what each copy slot writes
         # a copy slot is evidence enough for a Korean CommonGen-style stem (앉 + 아서); in a list
         # typed with dictionary forms, every word is checked (not 물 + 어보고, 나 + 고)
@@ -289,7 +292,7 @@ class Engine:
                     row[stems[hyp.tokens[-1]]] = -np.inf
                 elif hyp.tokens[-1] in self._closers:  # one sentence: 있다.. and 통한다. 한다. end at the first
                     _only(row, [EOS])
-                if not search.strict and (missing := len(words) - len(hyp.used)) + 2 >= left:
+                if not search.rules and (missing := len(words) - len(hyp.used)) + 2 >= left:
                     # the last resort out of steps: the words not yet written come now, then the end
                     _only(row, [self.slot0 + i for i in range(len(words)) if i not in hyp.used] if missing
                           else self._ends)
@@ -302,7 +305,7 @@ class Engine:
                 hyp, score = live[row], float(scores[row, token])
                 if token == EOS or token in self._closers:
                     if row not in ending:
-                        ending[row] = self._ending(hyp, words, texts, nouns_bare, search.strict)
+                        ending[row] = self._ending(hyp, words, texts, nouns_bare, search)
                     if ending[row] is None:
                         continue
                 if token == EOS:
@@ -342,21 +345,22 @@ class Engine:
         return self.slot0 <= token < self.slot0 + MAX_WORDS
 
     def _ending(self, hyp: _Hyp, words: list[str], texts: list[str], nouns_bare: bool,
-                strict: bool) -> tuple[str, tuple[Particle, ...]] | None:
+                search: Search) -> tuple[str, tuple[Particle, ...]] | None:
         """The realised sentence and its particles if `hyp` may end here, else None. Strict: every
-        word written by its copy slot or used as itself (`uses`), and no output rule broken
-        (`fault`); else (the last resort) every word's slot, text or conjugated stem (생기 in
-        생겨서) somewhere in the sentence."""
+        word written by its copy slot or used as itself (`uses`); else every word's slot, text or
+        conjugated stem (생기 in 생겨서) somewhere in the sentence. Rules: no output rule broken
+        (`fault`)."""
         text = self.sp.decode(hyp.tokens[1:])
         sentence = complete_bare_stem(realize(text, texts), words)
-        if strict:
+        if search.strict:
             # a slot glued to the text before it is no evidence that its word stands as itself
             glued = {t - self.slot0 for g, t in zip(hyp.tokens, hyp.tokens[1:]) if g == self._glue}
             unchecked = [w for i, w in enumerate(words) if nouns_bare or i not in hyp.used or i in glued]
-            ok = all(uses(w, sentence, nouns_bare) for w in unchecked) and fault(sentence, words) is None
+            ok = all(uses(w, sentence, nouns_bare) for w in unchecked)
         else:
             ok = all(i in hyp.used or text in sentence or uses(w, sentence)
                      for i, (w, text) in enumerate(zip(words, texts)))
+        ok = ok and not (search.rules and fault(sentence, words))
         return (sentence, realize_particles(text, texts)[1]) if ok else None
 
 

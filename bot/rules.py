@@ -17,6 +17,7 @@ from bot.hangul import (
     N_FINAL,
     NO_FINAL,
     SS_FINAL,
+    Vowel,
     final_jamo,
     is_syllable,
     split,
@@ -115,6 +116,7 @@ class StemKind(Enum):
     CONSONANT = "잡, 먹: 으 before 려고, 면, 시 (먹으려고)"
     L_FINAL = "놀, 만들: no 으, and the ㄹ drops before ㄴ, ㅂ, ㅅ (노는, 놉니다, 노세요)"
     VOWEL = "가, 다니: a vowel has absorbed 아/어, so no ending that only a consonant takes"
+    VOWEL_OPEN = "쉬, 띄, 되, 주: 어 stays apart (쉬었다, 띄어) or may (되었다, 주어서 beside 됐다, 줘서)"
     IRREGULAR = "맵, 듣, 짓, 노랗: changes before an ending in ㅇ (매워, 들어, 지어, 노래) or 으 (매우려고)"
 
 
@@ -139,17 +141,26 @@ def stem_shape(stem: str, adjective: bool) -> StemShape:
     _, vowel, final = split(stem[-1])
     bright = vowel in BRIGHT_VOWELS and final != SS_FINAL  # the past takes 어: 갔어요
     if final == NO_FINAL:
-        return StemShape(StemKind.VOWEL, bright)
+        return StemShape(StemKind.VOWEL_OPEN if _keeps_a_eo_apart(stem) else StemKind.VOWEL, bright)
     if final == L_FINAL:
         return StemShape(StemKind.L_FINAL, bright)
     return StemShape(StemKind.IRREGULAR if is_irregular(stem, adjective) else StemKind.CONSONANT, bright)
+
+
+def _keeps_a_eo_apart(stem: str) -> bool:
+    """A vowel stem after which 어 stands uncontracted: ㅟ and ㅢ always (쉬었다, 띄어), ㅚ and ㅜ
+    as often as not (되었다, 주어서). After ㅏ, ㅓ, ㅡ, ㅣ it always contracts (갔다, 써, 마셨다); after
+    ㅐ, ㅔ, ㅗ keeping it apart (떼어, 보았다) is bookish, and the model overused it."""
+    return split(stem[-1])[1] in (Vowel.WI, Vowel.UI, Vowel.OE, Vowel.U)
 
 
 def fits_after(shape: StemShape, syllable: str) -> bool:
     """May an ending starting with `syllable` follow a stem of this shape as written?"""
     if split(syllable)[0] == HIEUH_INITIAL:
         return False  # 하다 glued to a stem: 가한다
-    if shape.kind is StemKind.VOWEL:
+    if shape.kind is StemKind.VOWEL_OPEN and syllable in "어었":
+        return True
+    if shape.kind in (StemKind.VOWEL, StemKind.VOWEL_OPEN):
         return not consonant_ending(syllable)
     if syllable in ("아았" if not shape.bright else "어었"):
         return False  # 살었다, 먹았다

@@ -166,6 +166,10 @@ def test_what_was_typed_finished_stays_finished_and_adjectives_stay_adjectives(w
     (["놀부", "살다"], "놀부가 집에 살었다."),  # vowel harmony: 살았다
     (["동생", "먹다"], "동생이 먹았다."),  # 먹었다
     (["친구", "이사", "가다"], "친구가 이사 가한다."),  # no ending starts with ㅎ: 하다 glued
+    (["친구", "집", "오다"], "친구가 집에 오았다."),  # 오 always contracts: 왔다
+    (["학교", "가다"], "학교에 가았다."),  # 갔다
+    (["선물", "주다"], "선물을 주았다."),  # 주었다: ㅜ takes 어
+    (["영화", "보다"], "영화를 보았다."),  # bookish beside 봤다, and the model overused it (떼어)
 ])
 def test_an_ending_must_fit_the_stem_it_follows(words, sentence):
     assert fault(sentence, words)
@@ -194,6 +198,11 @@ def test_an_ending_must_fit_the_stem_it_follows(words, sentence):
     (["나무", "심다"], "나무를 심고 있다."),
     (["백설공주", "동물들", "숲속", "이야기하다"], "숲속의 백설공주와 동물들에 대해 이야기하고 있습니다."),
     (["바다에서", "수영했어요"], "바다에서 수영했어요."),
+    # after ㅟ and ㅢ 어 stays apart; after ㅚ and ㅜ it may
+    (["집", "쉬다"], "집에서 쉬었다."),
+    (["글자", "띄다"], "글자가 눈에 띄었다."),
+    (["의심", "되다"], "의심이 되었다."),
+    (["친구", "선물", "주다"], "친구에게 선물을 주어서 기쁘다."),
 ])
 def test_finished_forms_adjectives_and_nouns_that_look_like_them_are_fine(words, sentence):
     assert fault(sentence, words) is None
@@ -280,6 +289,16 @@ def test_when_every_strict_pass_fails_the_last_pass_still_gives_a_sentence(engin
     sentence = engine.compose(words)[0].sentence
     assert sentence[-1] in ".?!"
     assert all(w in sentence or w[:-1] in sentence for w in words), sentence
+
+
+# KCG-dict lists with a bare 하 that no strict pass joins: the last resort wrote runaway chains
+# (씻고 싶다고 하며 이제 운동을 끝냈다고 말하고 있다.); the loose pass before it keeps the rules
+@pytest.mark.parametrize("words", [["운동", "씻다", "이제", "끝냈", "하", "말"],
+                                   ["하", "멋있다", "하다", "문양", "헤나", "모르다"]])
+def test_a_list_whose_fragments_cannot_stand_alone_still_gets_a_sentence_that_keeps_the_rules(engine, words):
+    sentence = engine.compose(words)[0].sentence
+    assert fault(sentence, words) is None and not runaway(sentence, words), sentence
+    assert all(slot_text(w) in sentence or uses(w, sentence, nouns_bare=False) for w in words), sentence
 
 
 def test_numerals_and_counters_are_spaced():
