@@ -39,13 +39,21 @@ _B_REGULAR_ADJECTIVES = {"좁"}
 _H_REGULAR = {"좋", "놓", "낳", "넣", "닿", "쌓", "찧"}
 
 
-_ADJECTIVES_FILE = Path(__file__).with_name("adjectives.txt")
+@lru_cache(maxsize=1)
+def adjectives() -> frozenset[str]:
+    """Dictionary forms of adjectives (kiwipiepy's VA and XR/NNG + 하 XSA over the training text,
+    written by training.lexicon)."""
+    return _word_list("adjectives.txt")
 
 
 @lru_cache(maxsize=1)
-def adjectives() -> frozenset[str]:
-    """Dictionary forms of adjectives (kiwipiepy's VA and XR/NNG + 하 XSA over the training text)."""
-    return frozenset(_ADJECTIVES_FILE.read_text(encoding="utf-8").split())
+def verbs() -> frozenset[str]:
+    """Dictionary forms of verbs (VV and XR/NNG + 하 XSV), from the same text."""
+    return _word_list("verbs.txt")
+
+
+def _word_list(name: str) -> frozenset[str]:
+    return frozenset(Path(__file__).with_name(name).read_text(encoding="utf-8").split())
 
 
 def restyle(sentence: str, style: str) -> str | None:

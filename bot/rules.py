@@ -23,7 +23,7 @@ from bot.hangul import (
     split,
     with_final,
 )
-from bot.restyle import adjectives, is_irregular, plain_present
+from bot.restyle import adjectives, is_irregular, plain_present, verbs
 from bot.words import (
     TOPICS,
     bare_stem,
@@ -270,10 +270,11 @@ def fault(sentence: str, words: list[str]) -> str | None:
         return "a placeholder instead of content (엄마가 뭔가 한다)"
     if len(words) == 1 and any(e.startswith(("아니", "아닌", "아닙")) for e in eojeols):
         return "one word denied, not said (사과가 아닙니다)"
-    # a verb left in its dictionary form: typed so (가다.), a typed stem (사 → 사다.; a longer one in
-    # a list of stems) or a 하다 verb of the model's own (휴가하다.); not any 다 (사과다, 있습니다)
+    # a verb left in its dictionary form: typed so (가다.), a typed stem (사 → 사다.; 화나 → 화나다., a
+    # known verb; a longer one in a list of stems) or a 하다 verb of the model's own (휴가하다.); not
+    # any 다 (사과다, 있습니다)
     last = eojeols[-1] if eojeols else ""
-    typed_stem = last[:-1] in words and (len(last) == 2 or typed_as_stems(words))
+    typed_stem = last[:-1] in words and (len(last) == 2 or last in verbs() or typed_as_stems(words))
     if (last in words or typed_stem or last.endswith("하다")) and _ends_in_dictionary_form(last):
         return f"a sentence ending on the dictionary form {last}"
     if sum(bool(_CHAIN_LINK.search(e)) for e in eojeols) >= 2:

@@ -97,6 +97,9 @@ def test_a_pronoun_is_the_topic_not_a_verb(engine, words):
     (["옷", "비싸", "사"], "옷이 비싸서 사다."),  # a typed stem left in 다-form
     (["백설공주"], "백설공주가 휴가하다."),  # a 하다 verb of the model's own
     (["나", "졸리다"], "졸리게 나다."),
+    # a typed verb stem among dictionary forms: a known verb (bot/verbs.txt), not a noun + copula
+    (["내용", "재미없다", "화나"], "내용이 재미없어서 화나다."),
+    (["책", "읽다", "잠들"], "책을 읽다가 잠들다."),
 ])
 def test_a_sentence_may_not_end_on_a_dictionary_form(words, sentence):
     assert fault(sentence, words)
@@ -198,6 +201,8 @@ def test_an_ending_must_fit_the_stem_it_follows(words, sentence):
     (["나무", "심다"], "나무를 심고 있다."),
     (["백설공주", "동물들", "숲속", "이야기하다"], "숲속의 백설공주와 동물들에 대해 이야기하고 있습니다."),
     (["바다에서", "수영했어요"], "바다에서 수영했어요."),
+    (["돌", "보다", "촌스럽"], "돌을 보니 촌스럽다."),  # an adjective's stem, which may end so
+    (["고양이", "귀엽다", "사과"], "고양이가 귀엽고 이것은 사과다."),  # a noun and its copula
     # after ㅟ and ㅢ 어 stays apart; after ㅚ and ㅜ it may
     (["집", "쉬다"], "집에서 쉬었다."),
     (["글자", "띄다"], "글자가 눈에 띄었다."),

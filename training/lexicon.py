@@ -1,7 +1,8 @@
-"""Writes bot/adjectives.txt: the dictionary forms of adjectives, which may end a plain sentence
-as they are (하늘이 파랗다) where a verb may not (배가 떠다니다). The runtime has no kiwipiepy, so
-the list is read off the training text once with it: VA lemmas and noun/root + 하 (XSA), seen at
-least twice and at least as often as adjectives as verbs.
+"""Writes bot/adjectives.txt and bot/verbs.txt: the dictionary forms of adjectives, which may end
+a plain sentence as they are (하늘이 파랗다), and of verbs, which may not (배가 떠다니다). The
+runtime has no kiwipiepy, so the lists are read off the training text once with it: VA / VV lemmas
+and noun/root + 하 (XSA / XSV), seen at least twice, each word in the list it is more often in
+(an adjective when as often as a verb).
 
     python -m training.lexicon [--data ../shared/data] [--per-file 8000]
 """
@@ -10,15 +11,17 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from training.forms import kiwi
 from training.sets import DATA_DIR, read_commongen
 
-OUT = Path(__file__).resolve().parent.parent / "bot" / "adjectives.txt"
+BOT = Path(__file__).resolve().parent.parent / "bot"
 
 
-def adjectives(sentences: list[str]) -> list[str]:
+def predicates(sentences: list[str]) -> tuple[list[str], list[str]]:
+    """(adjectives, verbs) in dictionary form, as kiwipiepy reads them in `sentences`."""
     adjective, verb = Counter(), Counter()
     for tokens in kiwi().tokenize(sentences):
         for a, b in zip(tokens, tokens[1:] + [None]):
@@ -28,8 +31,12 @@ def adjectives(sentences: list[str]) -> list[str]:
                 verb[a.lemma] += 1
             if b is not None and b.start == a.start + a.len and a.tag in ("XR", "NNG") and b.tag in ("XSA", "XSV"):
                 (adjective if b.tag == "XSA" else verb)[a.form + b.form + "다"] += 1
-    return sorted(w for w, n in adjective.items() if n >= 2 and n >= verb[w] and w.endswith("다")
-                  and all("가" <= ch <= "힣" for ch in w))
+
+    def listed(counts: Counter, wins: Callable[[str, int], bool]) -> list[str]:
+        return sorted(w for w, n in counts.items() if n >= 2 and wins(w, n) and w.endswith("다")
+                      and all("가" <= ch <= "힣" for ch in w))
+
+    return (listed(adjective, lambda w, n: n >= verb[w]), listed(verb, lambda w, n: n > adjective[w]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,9 +49,9 @@ def main(argv: list[str] | None = None) -> int:
                  for s in f.read_text(encoding="utf-8").splitlines()[: args.per_file]]
     for f in sorted((args.data / "korean_commongen").glob("train_*.txt")):
         sentences += [refs[0] for _, refs in read_commongen(f) if refs]
-    words = adjectives(sentences)
-    OUT.write_text("\n".join(words) + "\n", encoding="utf-8")
-    print(f"{len(words)} adjectives -> {OUT}")
+    for name, words in zip(("adjectives", "verbs"), predicates(sentences)):
+        (BOT / f"{name}.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
+        print(f"{len(words)} {name} -> {BOT / f'{name}.txt'}")
     return 0
 
 
