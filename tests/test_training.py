@@ -61,6 +61,16 @@ def test_pronouns_are_input_words_as_typed(maker):
     assert realize(p.target, p.words) == "우리는 바다에서 수영했다."
 
 
+def test_an_unseen_name_stands_only_where_a_person_would(maker):
+    """A fake name replaces a subject or topic (지민이 공원에서 …), never a place or an object, so
+    the model does not learn to put a name a user types in 에서 or 을."""
+    sentence = "아이가 공원에서 공을 찬다."
+    tokens = maker.analyse([sentence])[0]
+    seen = [maker.vary(sentence, tokens, ["아이", "공원", "공", "차"]) for _ in range(300)]
+    assert any(v[0] not in ("아이", "아이가") for v in seen)  # the subject sometimes becomes a name
+    assert all(v[1] in ("공원", "공원에서") and v[2] in ("공", "공을") for v in seen)
+
+
 def test_nouns_alone_give_a_pair_whose_sentence_keeps_its_verb(maker):
     sentence = "고양이가 부엌에서 생선을 먹는다."
     tokens = maker.analyse([sentence])[0]

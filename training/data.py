@@ -116,7 +116,7 @@ class PairMaker:
         """Other input forms a user may type for the same concepts."""
         out = []
         for w in words:
-            pos = sentence.find(w)
+            pos = _position(sentence, tokens, w)
             after = [t for t in tokens if t.start >= pos + len(w)] if pos >= 0 else []
             head = _head(sentence, tokens, w)
             roll = self.rng.random()
@@ -130,8 +130,10 @@ class PairMaker:
                     w = w + "들"
                 elif nxt.tag in PARTICLE_TAGS | {"JKB", "JKG"} and roll < 0.25:
                     w = sentence[pos:nxt.start + nxt.len]  # particle left attached: 동물과
-                elif roll > 0.93:
-                    w = self.fake_name()  # a word it never saw, copied through its slot
+                elif roll > 0.93 and (nxt.tag == "JKS" or (nxt.tag == "JX" and nxt.form in ("은", "는"))):
+                    # a word it never saw, copied through its slot, where a name stands: the subject
+                    # or topic (a name in place of 공원에서 taught it 현우에서 노래를 부릅니다)
+                    w = self.fake_name()
             out.append(w)
         return out
 
@@ -158,9 +160,17 @@ class PairMaker:
         return Pair(shown, target, detect_style(sentence))
 
 
+def _position(sentence: str, tokens: list, word: str) -> int:
+    """Where `word` stands in `sentence`: its first occurrence that starts a token no longer than
+    the word (공 in 공원에서 공을 찬다 is the second 공, not the start of 공원), else its first; -1."""
+    found = [m.start() for m in re.finditer(re.escape(word), sentence)]
+    return next((pos for pos in found if all(t.len <= len(word) for t in tokens if t.start == pos)),
+                found[0] if found else -1)
+
+
 def _head(sentence: str, tokens: list, word: str):
-    """The token that starts `word` where it first occurs in `sentence` (None if none does)."""
-    pos = sentence.find(word)
+    """The token that starts `word` where it stands in `sentence` (None if it does not)."""
+    pos = _position(sentence, tokens, word)
     return next((t for t in tokens if t.start == pos), None) if pos >= 0 else None
 
 
