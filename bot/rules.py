@@ -141,13 +141,13 @@ def stem_shape(stem: str, adjective: bool) -> StemShape:
     _, vowel, final = split(stem[-1])
     bright = vowel in BRIGHT_VOWELS and final != SS_FINAL  # the past takes 어: 갔어요
     if final == NO_FINAL:
-        return StemShape(StemKind.VOWEL_OPEN if _keeps_a_eo_apart(stem) else StemKind.VOWEL, bright)
+        return StemShape(StemKind.VOWEL_OPEN if _keeps_eo_apart(stem) else StemKind.VOWEL, bright)
     if final == L_FINAL:
         return StemShape(StemKind.L_FINAL, bright)
     return StemShape(StemKind.IRREGULAR if is_irregular(stem, adjective) else StemKind.CONSONANT, bright)
 
 
-def _keeps_a_eo_apart(stem: str) -> bool:
+def _keeps_eo_apart(stem: str) -> bool:
     """A vowel stem after which 어 stands uncontracted: ㅟ and ㅢ always (쉬었다, 띄어), ㅚ and ㅜ
     as often as not (되었다, 주어서). After ㅏ, ㅓ, ㅡ, ㅣ it always contracts (갔다, 써, 마셨다); after
     ㅐ, ㅔ, ㅗ keeping it apart (떼어, 보았다) is bookish, and the model overused it."""

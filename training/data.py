@@ -118,7 +118,7 @@ class PairMaker:
         for w in words:
             pos = _position(sentence, tokens, w)
             after = [t for t in tokens if t.start >= pos + len(w)] if pos >= 0 else []
-            head = _head(sentence, tokens, w)
+            head = _token_at(tokens, pos)
             roll = self.rng.random()
             if head is not None and head.tag in STEM_TAGS and head.lemma.endswith("다") and roll < 0.75:
                 w = head.lemma  # dictionary form: 쳤 → 치다
@@ -170,7 +170,11 @@ def _position(sentence: str, tokens: list, word: str) -> int:
 
 def _head(sentence: str, tokens: list, word: str):
     """The token that starts `word` where it stands in `sentence` (None if it does not)."""
-    pos = _position(sentence, tokens, word)
+    return _token_at(tokens, _position(sentence, tokens, word))
+
+
+def _token_at(tokens: list, pos: int):
+    """The token starting at `pos` (None for none, or for pos -1)."""
     return next((t for t in tokens if t.start == pos), None) if pos >= 0 else None
 
 

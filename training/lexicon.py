@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 from training.forms import kiwi
@@ -31,12 +30,9 @@ def predicates(sentences: list[str]) -> tuple[list[str], list[str]]:
                 verb[a.lemma] += 1
             if b is not None and b.start == a.start + a.len and a.tag in ("XR", "NNG") and b.tag in ("XSA", "XSV"):
                 (adjective if b.tag == "XSA" else verb)[a.form + b.form + "다"] += 1
-
-    def listed(counts: Counter, wins: Callable[[str, int], bool]) -> list[str]:
-        return sorted(w for w, n in counts.items() if n >= 2 and wins(w, n) and w.endswith("다")
-                      and all("가" <= ch <= "힣" for ch in w))
-
-    return (listed(adjective, lambda w, n: n >= verb[w]), listed(verb, lambda w, n: n > adjective[w]))
+    seen = {w for w in adjective.keys() | verb.keys() if w.endswith("다") and all("가" <= ch <= "힣" for ch in w)}
+    return (sorted(w for w in seen if adjective[w] >= 2 and adjective[w] >= verb[w]),
+            sorted(w for w in seen if verb[w] >= 2 and verb[w] > adjective[w]))
 
 
 def main(argv: list[str] | None = None) -> int:
