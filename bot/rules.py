@@ -20,6 +20,7 @@ from bot.hangul import (
     Vowel,
     final_jamo,
     is_syllable,
+    join,
     split,
     with_final,
 )
@@ -48,6 +49,13 @@ _WITH_N = with_final(N_FINAL)
 _N_THEN_NIDA = re.compile("[" + _WITH_N.replace("안", "").replace("신", "") + "]습?니다")
 # a verb's plain present (간다, 먹는다): after a past the user typed, a tense clash
 _VERB_PRESENT = re.compile(f"(?:[{_WITH_N}]|는)다$")
+# a word for a time gone (어제, 옛날에) wants a past at the end (어제 집에서 쉰다 → 쉬었다); one to come
+# (내일, 내년에) no past (내일 비가 왔다)
+_PAST_TIME = re.compile("(?:어제|어젯밤|그저께|그제|지난주|지난달|지난해|지난번|작년|옛날|아까)(?:에|는|도|에는|부터)?")
+_FUTURE_TIME = re.compile("(?:내일|모레|내년|다음 ?주|다음 ?달)(?:에|은|는|도|에는|부터)?")
+# a past marker (갔, 먹었, 했): ㅆ, but not 있 or 밌 (the verb 있다: 어제 집에 있다 is a present; 재밌다)
+# nor 겠
+_PAST_MARK = re.compile("[" + re.sub("[있밌겠]", "", with_final(SS_FINAL)) + "]")
 # a plain finite form (한다, 먹는다, 갔다, 있다) ends a sentence; inside one it is a runaway
 _FINITE = re.compile(f"(?:[{_WITH_N}]|었|았|였|했|겠|있|없)다$")
 # verbs that also serve as light or auxiliary verbs (운동을 하고 공부를 한다, 먹고 있다, 해 보다):
@@ -86,6 +94,30 @@ def _is_ideophone(word: str) -> bool:
     """깡충깡충, 반짝반짝: a word of two or more syllables written twice (쿵쿵 is too short to tell)."""
     half = len(word) // 2
     return len(word) >= 4 and len(word) % 2 == 0 and word[:half] == word[half:]
+
+
+def _tense_clash(words: list[str], eojeols: list[str]) -> str | None:
+    """A time word the user gave, and a last predicate in the other tense. A past earlier in the
+    sentence may carry the time word (어제 본 영화가 재밌다, 어제 갔는데 좋다), so only a sentence
+    without one clashes with 어제."""
+    last = eojeols[-1]
+    past = _PAST_MARK.search(last)
+    if past and any(_FUTURE_TIME.fullmatch(w) for w in words):
+        return f"a time to come, then the past {last} (내일 왔다)"
+    if not past and any(_PAST_TIME.fullmatch(w) for w in words) and not any(
+            _PAST_MARK.search(e) or _is_past_modifier(e) for e in eojeols[:-1]):
+        return f"a time gone, then the present {last} (어제 쉰다)"
+    return None
+
+
+def _is_past_modifier(eojeol: str) -> bool:
+    """A verb's past adnominal (본, 산, 먹은, 만든, 공부한): its stem + 다 is a known verb."""
+    if eojeol.endswith("은"):
+        return eojeol[:-1] + "다" in verbs()
+    if not is_syllable(eojeol[-1:]) or split(eojeol[-1])[2] != N_FINAL:
+        return False
+    initial, medial, _ = split(eojeol[-1])
+    return any(eojeol[:-1] + join(initial, medial, final) + "다" in verbs() for final in (NO_FINAL, L_FINAL))
 
 
 def _at_eojeol(text: str, sentence: str) -> Iterator[int]:
@@ -253,6 +285,8 @@ def fault(sentence: str, words: list[str]) -> str | None:
     if eojeols and _VERB_PRESENT.search(eojeols[-1]) and any(
             (stem := slot_text(w)) != w and split(stem[-1])[2] == SS_FINAL for w in words):
         return f"a typed past, then the present {eojeols[-1]} (탔고 간다)"
+    if eojeols and (why := _tense_clash(words, eojeols)):
+        return why
     if m := _PAST_THEN.search(sentence):
         return f"more after a past or future marker: {m.group()} (썼고 있다, 갔는다)"
     if m := _N_THEN_NIDA.search(sentence):

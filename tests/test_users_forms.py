@@ -153,6 +153,10 @@ def test_a_word_twice_a_lone_copula_or_a_placeholder_breaks_a_rule(words, senten
     (["토끼", "깡충깡충", "뛰다"], "토끼가 깡충깡충으로 뛴다."),  # an ideophone takes no particle
     (["나는", "떡볶이", "좋아하다"], "나는 떡볶이를 좋아한다고 한다."),  # one's own words as hearsay
     (["아빠랑", "자전거를", "탔다"], "아빠랑 자전거를 탔고 간다."),  # a typed past, then the present
+    (["어제", "나", "집", "쉬다"], "어제 나는 집에서 쉰다."),  # a time gone, then the present
+    (["옛날에", "흥부", "살다"], "옛날에 흥부가 산다."),
+    (["어제", "집", "있다"], "어제 집에 있다."),
+    (["내일", "비", "오다"], "내일 비가 왔다."),  # a time to come, then the past
 ])
 def test_what_was_typed_finished_stays_finished_and_adjectives_stay_adjectives(words, sentence):
     assert fault(sentence, words)
@@ -208,9 +212,22 @@ def test_an_ending_must_fit_the_stem_it_follows(words, sentence):
     (["글자", "띄다"], "글자가 눈에 띄었다."),
     (["의심", "되다"], "의심이 되었다."),
     (["친구", "선물", "주다"], "친구에게 선물을 주어서 기쁘다."),
+    (["어제", "집", "있다"], "어제 집에 있었다."),  # a time gone and a past
+    (["내일", "비", "오다"], "내일 비가 오겠다."),  # a time to come: 겠 is no past
+    (["내일", "비", "오다"], "내일 비가 온다."),
+    (["어제", "영화", "보다"], "어제 본 영화가 재밌다."),  # the past is in 본
+    (["내일", "영상", "찍"], "내일 영상을 찍었는데 편집이 재밌다."),  # 재밌다 is 재미있다: no past
 ])
 def test_finished_forms_adjectives_and_nouns_that_look_like_them_are_fine(words, sentence):
     assert fault(sentence, words) is None
+
+
+@pytest.mark.parametrize("words", [["어제", "날씨", "춥다"], ["아까", "밥", "먹다"], ["어제", "나", "집", "쉬다"]])
+def test_a_time_gone_gets_a_past(engine, words):
+    """어제 나는 집에서 쉽니다 (the engine before this rule): a reader hears the clash at once."""
+    sentence = engine.compose(words, style="formal")[0].sentence
+    assert any(t.tag == "EP" and t.form in ("었", "았", "였") for t in kiwi().tokenize(sentence)), sentence
+    assert_keeps_the_rules(words, sentence)
 
 
 @pytest.mark.parametrize("words", [["나", "목마르다"], ["나", "머리", "아프다"], ["김치", "맵다"],
