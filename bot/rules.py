@@ -40,7 +40,8 @@ from bot.words import (
 # a verb's plain ending is ㄴ다/는다, so only these may end a sentence in their dictionary form
 # (싶다 is an adjective: 가고 싶다.)
 _ALWAYS_FINAL = frozenset({"있다", "없다", "이다", "아니다", "싶다"})
-_CHAIN_LINK = re.compile(r"다[가고]$")  # 한다가, 보다고: one is speech, two are a runaway chain
+# 한다가, 보다고, 아니라고: one is speech, two are a runaway chain (아니라고 하였다고 하자)
+_CHAIN_LINK = re.compile(r"다[가고]$|라고$")
 _EOJEOL = re.compile(r"[^\s.,?!]+")
 _PARTICLE_THEN_HA = re.compile("[이가을를은는도][하해했한할합]")  # 사과가했다, 공부를했다
 # a syllable with ㄴ받침 then (습)니다: the formal ending is ㅂ니다 (날아다닙니다), never 닌니다 or
@@ -312,7 +313,7 @@ def fault(sentence: str, words: list[str]) -> str | None:
     if (last in words or typed_stem or last.endswith("하다")) and _ends_in_dictionary_form(last):
         return f"a sentence ending on the dictionary form {last}"
     if sum(bool(_CHAIN_LINK.search(e)) for e in eojeols) >= 2:
-        return "runaway chain of 다가/다고"
+        return "runaway chain of 다가/다고/라고"
     for e in eojeols:
         if len(e) >= 3 and e.endswith("다가") and is_syllable(e[-3]) and split(e[-3])[2] == N_FINAL:
             return f"ungrammatical {e}"

@@ -78,9 +78,13 @@ def test_lists_that_once_got_no_sentence_get_one_with_every_word(engine, words, 
     ["나", "동생", "엄마", "생일", "케이크", "만들다", "카드", "쓰다", "노래", "부르다", "축하하다", "드리다"],
     ["아침", "일어나다", "세수하다", "밥", "먹다", "옷", "입다", "가방", "메다", "학교", "친구", "만나다"]],
     ids=["birthday", "morning"])
-def test_a_long_list_no_strict_pass_can_join_gets_a_request_for_fewer_words(engine, words, style):
+def test_a_long_list_no_strict_pass_can_join_gets_a_request_for_fewer_words(words, style, monkeypatch):
+    """Whether a strict pass joins a twelve-word list turns on the last bits of the int8 arithmetic
+    (the birthday list got a sentence on an AVX-512 VNNI machine, none where this test was written),
+    so the strict passes are taken away here: the loose ones must never run for such a list."""
+    monkeypatch.setattr(bot.engine, "SEARCHES", tuple(s for s in bot.engine.SEARCHES if not s.strict))
     with pytest.raises(bot.engine.NoSentenceError) as refused:
-        engine.compose(words, style=style)
+        bot.engine.Engine(searches_kept=0).compose(words, style=style)
     assert "7개 이하" in refused.value.korean and "at most 7" in refused.value.english
 
 
@@ -153,6 +157,7 @@ def test_a_word_twice_a_lone_copula_or_a_placeholder_breaks_a_rule(words, senten
     (["토끼", "깡충깡충", "뛰다"], "토끼가 깡충깡충으로 뛴다."),  # an ideophone takes no particle
     (["나는", "떡볶이", "좋아하다"], "나는 떡볶이를 좋아한다고 한다."),  # one's own words as hearsay
     (["아빠랑", "자전거를", "탔다"], "아빠랑 자전거를 탔고 간다."),  # a typed past, then the present
+    (["바람", "세다", "불다"], "바람이 불어 둔 게 아니라고 하였다고 하자 센지 않다."),  # two quotes: a runaway
     (["어제", "나", "집", "쉬다"], "어제 나는 집에서 쉰다."),  # a time gone, then the present
     (["옛날에", "흥부", "살다"], "옛날에 흥부가 산다."),
     (["어제", "집", "있다"], "어제 집에 있다."),
