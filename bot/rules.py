@@ -47,6 +47,7 @@ _PARTICLE_THEN_HA = re.compile("[이가을를은는도][하해했한할합]")  #
 # a syllable with ㄴ받침 then (습)니다: the formal ending is ㅂ니다 (날아다닙니다), never 닌니다 or
 # 닌습니다 (안습니다, 신습니다 are the stems 안-, 신-)
 _WITH_N = with_final(N_FINAL)
+_WITH_SS = with_final(SS_FINAL)  # ㅆ받침: the past marker (갔, 했) and syllables that only look like it (있, 겠)
 _N_THEN_NIDA = re.compile("[" + _WITH_N.replace("안", "").replace("신", "") + "]습?니다")
 # a verb's plain present (간다, 먹는다): after a past the user typed, a tense clash
 _VERB_PRESENT = re.compile(f"(?:[{_WITH_N}]|는)다$")
@@ -56,7 +57,7 @@ _PAST_TIME = re.compile("(?:어제|어젯밤|그저께|그제|지난주|지난�
 _FUTURE_TIME = re.compile("(?:내일|모레|내년|다음 ?주|다음 ?달)(?:에|은|는|도|에는|부터)?")
 # a past marker (갔, 먹었, 했): ㅆ, but not 있 or 밌 (the verb 있다: 어제 집에 있다 is a present; 재밌다)
 # nor 겠
-_PAST_MARK = re.compile("[" + re.sub("[있밌겠]", "", with_final(SS_FINAL)) + "]")
+_PAST_MARK = re.compile("[" + re.sub("[있밌겠]", "", _WITH_SS) + "]")
 # a plain finite form (한다, 먹는다, 갔다, 있다) ends a sentence; inside one it is a runaway
 _FINITE = re.compile(f"(?:[{_WITH_N}]|었|았|였|했|겠|있|없)다$")
 # verbs that also serve as light or auxiliary verbs (운동을 하고 공부를 한다, 먹고 있다, 해 보다):
@@ -69,7 +70,7 @@ _COPULA_ALONE = frozenset({"이다", "입니다", "이에요", "이야", "이었
 # a past or future marker (갔, 썼, 했, 겠) finishes its verb: no 고 있다 / 고 싶다 / 고 하다, 는다,
 # 하다 or a copula after it (썼고 있다, 갔는다, 세수했합니다, 갔입니다); 있 is the verb 있다 itself
 # (집에 있고 싶다)
-_PAST_THEN = re.compile(f"[{with_final(SS_FINAL).replace('있', '')}](?:고 [있싶하한합해했]|는다|[하한할합해했닙입])")
+_PAST_THEN = re.compile(f"[{_WITH_SS.replace('있', '')}](?:고 [있싶하한합해했]|는다|[하한할합해했닙입])")
 # 싶다 is an adjective: no 고 있다 nor a second 싶다 after it (마시고 싶고 있다, 보고 싶고 싶다)
 _SIP_THEN_MORE = re.compile(r"(?:^|\s)싶고 [있싶]")
 # words that need a given ending on the eojeol before them: (their starts, that ending, why not)
