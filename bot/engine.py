@@ -360,7 +360,8 @@ class Engine:
         else:
             ok = all(i in hyp.used or text in sentence or uses(w, sentence)
                      for i, (w, text) in enumerate(zip(words, texts)))
-        ok = ok and not (search.rules and fault(sentence, words))
+        # a list too long for the loose passes may keep a denial rather than go without a sentence
+        ok = ok and not (search.rules and fault(sentence, words, denial_allowed=len(words) > LOOSE_MAX_WORDS))
         return (sentence, realize_particles(text, texts)[1]) if ok else None
 
 

@@ -87,6 +87,10 @@ _BOUND_NOUN = re.compile("(?:것|게|거|건|걸|데|줄|수|적|척|듯)"
 _FIRST_PERSON = frozenset({"나는", "저는", "우리는", "저희는"})
 HEARSAY_END = re.compile(r"[다라]고 (?:한다|했다|하였다)\.$")
 # an ideophone written twice (깡충깡충, 반짝반짝) is an adverb: no particle after it, only 하다
+# a denial (먹지 않는다, 쉽지는 않다, 안 간다, 못 간다) and the words that ask for one (않다, 안, 못,
+# 없다, 아니다, 싫다)
+_DENIAL = re.compile(r"지(?:는|도|가|를)? (?:않|못)|(?:^|\s)(?:안|못) ")
+_ASKS_DENIAL = re.compile("않|안|못|없|아니|아닌|싫")
 _AFTER_IDEOPHONE = frozenset("하해했한합할")
 # a statement ending in a particle or a connective has lost its predicate: 사과가. 먹고.
 _FRAGMENT_ENDS = frozenset("가이을를은는의에도과와로고서며")
@@ -248,9 +252,12 @@ def _verb_ending_on_adjective(adjective: str, eojeols: list[str]) -> str | None:
     return None
 
 
-def fault(sentence: str, words: list[str]) -> str | None:
-    """Why `sentence` breaks an output rule, or None when it keeps them all."""
+def fault(sentence: str, words: list[str], denial_allowed: bool = False) -> str | None:
+    """Why `sentence` breaks an output rule, or None when it keeps them all. A denial no word asks
+    for is one (the words were said, not denied), unless `denial_allowed`."""
     eojeols = _EOJEOL.findall(sentence)
+    if not denial_allowed and _DENIAL.search(sentence) and not any(_ASKS_DENIAL.search(w) for w in words):
+        return "a denial no word asks for (겨울에 눈이 내리지 않습니다)"
     for word in words:
         if (word in TOPICS or closes_eojeol(word)) and any(is_syllable(sentence[end:end + 1])
                                                            for end in _at_eojeol(word, sentence)):

@@ -282,10 +282,37 @@ def test_one_word_gives_a_sentence_with_it_as_itself(engine, word):
     assert_keeps_the_rules([word], sentence)  # 물이 있다., not 물어보고 싶다.
 
 
-@pytest.mark.parametrize("sentence", ["이것은 사과다.", "물을 마시고 있습니다.", "기분이 좋다.", "학교에 간다.",
-                                      "사과를 먹지 않는다.", "학교가 쉽지는 않다."])
-def test_plain_and_formal_endings_and_negations_keep_the_rules(sentence):
+@pytest.mark.parametrize("sentence", ["이것은 사과다.", "물을 마시고 있습니다.", "기분이 좋다.", "학교에 간다."])
+def test_plain_and_formal_endings_keep_the_rules(sentence):
     assert fault(sentence, ["사과", "물", "마시다", "기분", "좋다", "학교", "가다"]) is None
+
+
+@pytest.mark.parametrize("sentence", ["사과를 먹지 않는다.", "학교가 쉽지는 않다.", "나는 학교에 안 간다.",
+                                      "물을 못 마십니다."])
+def test_a_denial_keeps_the_rules_only_when_a_word_asks_for_it(sentence):
+    words = ["나", "사과", "물", "마시다", "먹다", "학교", "쉽다", "가다"]
+    assert fault(sentence, words)  # the words were said, not denied
+    assert fault(sentence, words, denial_allowed=True) is None
+    for asking in ("안", "못", "싫다"):
+        assert fault(sentence, [*words, asking]) is None
+
+
+@pytest.mark.parametrize("words", [["옛날", "호랑이", "살다"], ["겨울", "눈", "내리다"], ["아이스크림", "녹다"],
+                                   ["물고기", "바다", "헤엄치다"]])
+def test_the_engine_says_the_words_without_denying_them(engine, words):
+    for style in (None, "formal"):
+        sentence = engine.compose(words, style=style)[0].sentence
+        assert not re.search(r"지(?:는|도)? (?:않|못)|(?:^|\s)(?:안|못) ", sentence), sentence
+        assert_keeps_the_rules(words, sentence)
+
+
+@pytest.mark.parametrize("words, denial", [(["나", "우유", "못", "마시다"], "못 마"),
+                                           (["오늘", "비", "안", "오다"], "안 ")])
+def test_a_word_that_denies_gets_its_denial(engine, words, denial):
+    for style in (None, "formal"):
+        sentence = engine.compose(words, style=style)[0].sentence
+        assert denial in sentence, sentence
+        assert_keeps_the_rules(words, sentence)
 
 
 @pytest.mark.parametrize("words, sentence", [
@@ -311,7 +338,7 @@ def test_the_engine_normalises_like_the_cli(engine):
 def test_when_every_strict_pass_fails_the_last_pass_still_gives_a_sentence(engine, monkeypatch):
     """Force the fallback: the output rules refuse every ending, so only the loose last pass of
     the schedule can finish; it must still put every word in one sentence."""
-    monkeypatch.setattr(bot.engine, "fault", lambda sentence, words: "refused by the test")
+    monkeypatch.setattr(bot.engine, "fault", lambda sentence, words, **_: "refused by the test")
     words = ["고양이", "생선", "먹다"]
     sentence = engine.compose(words)[0].sentence
     assert sentence[-1] in ".?!"
