@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from bot.engine import Engine
 from bot.realize import realize
 from tests.fixtures import write_data_dir
 from training import cli
-from training.data import PairMaker, thin_summaries
+from training.data import PairMaker, keeps_negation, thin_summaries
 from training.sets import read_commongen
 
 TINY = ["--steps", "40", "--vocab-size", "400", "--emb", "32", "--enc-hidden", "32", "--dec-hidden", "48",
@@ -192,3 +193,17 @@ def test_dialogue_summaries_can_be_thinned_and_nothing_else_is():
     assert [s for _, s in kept if s not in summaries] == ["비가 온다.", "그는 다른 말을 한다."] * 50
     assert 15 <= len(summaries) <= 45  # about 30 of the 100
     assert thin_summaries(items, 1.0, seed=0) == items
+
+
+@pytest.mark.parametrize("sentence, words, unasked", [
+    ("겨울에 눈이 내리지 않는다.", ["겨울", "눈", "내리"], True),
+    ("숙제가 쉽지는 않다.", ["숙제", "쉽"], True),
+    ("나는 우유를 못 마신다.", ["우유", "마시"], True),
+    ("나는 우유를 못 마신다.", ["우유", "못", "마시"], False),  # the words ask for it
+    ("동생이 밥을 안 먹는다.", ["동생", "밥", "안", "먹"], False),
+    ("겨울에 눈이 내린다.", ["겨울", "눈", "내리"], False),
+])
+def test_a_denial_no_word_asks_for_can_be_left_out_of_the_pairs(maker, sentence, words, unasked):
+    tokens = maker.analyse([sentence])[0]
+    assert keeps_negation(tokens, words, 0.0, random.Random(0)) is not unasked
+    assert keeps_negation(tokens, words, 1.0, random.Random(0))  # the default keeps every pair

@@ -27,6 +27,9 @@ class PrepareConfig:
     # (…다고 한다, …에 대해 이야기하고 있다): a third of the dialogue half is, and the model writes
     # "they talk about" where a user meant the words to act (the seed example) and chains hearsay
     summary_share: float = 1.0
+    # share kept of the sentences with a negation (…지 않다, 안, 못) that none of their words carries:
+    # from them the model learns to deny what the user said (겨울에 눈이 내리지 않습니다 for 겨울, 눈, 내리다)
+    unasked_negation_share: float = 1.0
 
 
 @dataclass

@@ -37,6 +37,7 @@ STEM_TAGS = {"VV", "VA", "VX", "VV-I", "VA-I", "VV-R", "VA-R", "VX-I"}
 OPEN_CAPS = {"kowiki_common.txt": 60_000, "klue_nli_train.txt": 15_000, "ud_ksl_learners.txt": 3_000}
 RECIPE = "recipe.json"  # beside the pairs: the model card records the recipe they were made with
 _ABOUT = re.compile(r"에 대(?:해|한|하여)")  # …에 대해 이야기하고 있다: a dialogue's summary
+_NEGATIONS = {("VX", "않"), ("VX", "못하"), ("VX", "말"), ("MAG", "안"), ("MAG", "못")}
 _NAME_SYLLABLES = "가나라마바사아자차카타파하민서준지유수연도윤현우진영호은혜선미철희"
 
 
@@ -215,10 +216,12 @@ def prepare(data_dir: Path, out_dir: Path, cfg: PrepareConfig, extra: Sequence[P
     random.Random(seed).shuffle(items)
     dev, train = items[:dev_size], items[dev_size:]
     train = thin_summaries(train, cfg.summary_share, seed)
-    log.info("Korean CommonGen: %d train, %d dev", len(train), len(dev))
 
-    sentences = [s for _, s in dev + train]
-    analysed = maker.analyse(sentences)
+    analysed = maker.analyse([s for _, s in dev + train])
+    kept = [k for k, ((concepts, _), tokens) in enumerate(zip(dev + train, analysed))
+            if k < len(dev) or keeps_negation(tokens, concepts, cfg.unasked_negation_share, maker.rng)]
+    train, analysed = [train[k - len(dev)] for k in kept[len(dev):]], [analysed[k] for k in kept]
+    log.info("Korean CommonGen: %d train, %d dev", len(train), len(dev))
     dev_pairs, cg_pairs = [], []
     for k, ((concepts, sentence), tokens) in enumerate(zip(dev + train, analysed)):
         if k < len(dev):
@@ -245,6 +248,8 @@ def prepare(data_dir: Path, out_dir: Path, cfg: PrepareConfig, extra: Sequence[P
         lines = random.Random(seed).sample(lines, limit) if limit < len(lines) else lines
         for sentence, tokens in zip(lines, maker.analyse(lines)):
             words = maker.content_words(sentence, tokens)
+            if not keeps_negation(tokens, words, cfg.unasked_negation_share, maker.rng):
+                continue
             if 2 <= len(words) <= MAX_WORDS:
                 typed = maker.vary(sentence, tokens, words) if maker.rng.random() < cfg.typed_share else None
                 open_pairs.append(maker.pair(sentence, tokens, words, typed))
@@ -266,6 +271,15 @@ def thin_summaries(items: list[tuple[list[str], str]], share: float, seed: int) 
     """The items, of those written as a dialogue's summary (reported speech, "about") only `share`."""
     keep = random.Random(seed)
     return [it for it in items if not _is_summary(it[1]) or keep.random() < share]
+
+
+def keeps_negation(tokens: list, words: Sequence[str], share: float, rng: random.Random) -> bool:
+    """False for a sentence that denies (…지 않다, 안, 못) with no word carrying the denial, but for
+    `share` of them: the words were said, not denied."""
+    if share >= 1:
+        return True
+    unasked = any((t.tag, t.form) in _NEGATIONS and not any(t.form in w for w in words) for t in tokens)
+    return not unasked or rng.random() < share
 
 
 def _is_summary(sentence: str) -> bool:
