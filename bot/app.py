@@ -537,12 +537,13 @@ def build_application(token: str, engine: Engine, *, base_url: str | None = None
                       store: str | Path = ".ieum/settings.sqlite3", workers: int = 2,
                       concurrent_updates: int = 512, backlog: int = 20, max_rate: float = 30,
                       read_timeout: float = 5.0, inbox: str | Path | None = None,
-                      processes: bool = False) -> Application:
+                      processes: bool = False, network_retries: int = 4) -> Application:
     """The whole bot; `store` is a SQLite path or a redis:// URL (StoreError when it cannot be
     written); `max_rate` caps sends per second overall (Telegram's flood limit; 0 = off); each
     chat keeps at most `backlog` updates waiting (bot/updates.py); `inbox` is the SQLite file
     that keeps updates until they are answered (bot/inbox.py; default: beside the store);
-    `processes` composes in `workers` processes instead of threads (bot/pool.py)."""
+    `processes` composes in `workers` processes instead of threads (bot/pool.py); a request that
+    never reached Telegram is tried again `network_retries` times, 0.5, 1, 2, 4 … s apart."""
     queue = DurableQueue(SQLiteInbox(inbox or inbox_path(store)))
 
     async def done(update: object) -> None:
@@ -554,7 +555,7 @@ def build_application(token: str, engine: Engine, *, base_url: str | None = None
                .get_updates_request(InboxRequest(queue, connection_pool_size=1, read_timeout=read_timeout))
                .connection_pool_size(CONNECTIONS)
                .pool_timeout(10)
-               .rate_limiter(RetryingRateLimiter(max_retries=3, overall_max_rate=max_rate))
+               .rate_limiter(RetryingRateLimiter(network_retries, max_retries=3, overall_max_rate=max_rate))
                .concurrent_updates(ChatQueues(concurrent_updates, backlog, on_done=done, on_note=tell_flood))
                .read_timeout(read_timeout)
                .post_init(start_up)
@@ -643,6 +644,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "--store, else .ieum/inbox.sqlite3); one per process")
     p.add_argument("--max-rate", type=float, default=30,
                    help="sends per second overall (Telegram allows about 30; 0 = no limit, for load tests)")
+    p.add_argument("--network-retries", type=int, default=4,
+                   help="tries again a request that never reached Telegram, 0.5, 1, 2, 4 … s apart; then the bot stops")
     p.add_argument("--style", choices=STYLES, default=DEFAULT_STYLE, help="terminal chat: speech level")
     return p
 
@@ -682,7 +685,8 @@ def main(argv: list[str] | None = None) -> int:
     protect(token)
     try:
         app = build_application(token, engine, base_url=args.base_url, store=args.store, workers=args.workers,
-                                max_rate=args.max_rate, processes=args.processes, inbox=args.inbox)
+                                max_rate=args.max_rate, processes=args.processes, inbox=args.inbox,
+                                network_retries=args.network_retries)
     except StoreError as e:
         print(f"설정 저장소를 쓸 수 없습니다 / {e}", file=sys.stderr)
         return 1

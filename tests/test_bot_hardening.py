@@ -124,7 +124,8 @@ async def test_the_token_is_masked_in_every_log_line_and_a_bad_base_url_is_refus
     for folder in "abc":
         (tmp_path / folder).mkdir()
     runs = [bot_process(telegram, tmp_path / "a", "--base-url", telegram.base_url, token=token),  # rejected
-            bot_process(telegram, tmp_path / "b", "--base-url", f"http://127.0.0.1:{free_port()}/bot", token=token),
+            bot_process(telegram, tmp_path / "b", "--base-url", f"http://127.0.0.1:{free_port()}/bot",
+                        "--network-retries", "1", token=token),  # 0.5 s, not 0.5 + 1 + 2 + 4
             bot_process(telegram, tmp_path / "c", "--base-url", f"http://127.0.0.1:{telegram.port}", token=token)]
     results = await asyncio.gather(*(finish(p, timeout=120) for p in runs))
     (rejected, rejected_log), (unreachable, unreachable_log), (bad_url, bad_url_log) = results
@@ -132,6 +133,7 @@ async def test_the_token_is_masked_in_every_log_line_and_a_bad_base_url_is_refus
         assert "REAL-SECRET" not in log, log
     assert rejected == 1 and "InvalidToken" in rejected_log, rejected_log
     assert unreachable == 1 and "ieum-bot stopped" in unreachable_log, unreachable_log
+    assert "retry 1 in 0.5s" in unreachable_log and "retry 2" not in unreachable_log, unreachable_log
     assert bad_url == 2 and "/bot" in bad_url_log, bad_url_log
 
 
