@@ -146,7 +146,7 @@ class RetryingRateLimiter(AIORateLimiter):
             except BadRequest:
                 raise
             except NetworkError as e:
-                if attempt == self.network_retries or not never_reached_telegram(e):
+                if attempt >= self.network_retries or not never_reached_telegram(e):
                     raise
                 delay = self.backoff * 2**attempt
                 attempt += 1
