@@ -105,9 +105,18 @@ def realize_particles(text: str, words: list[str], record: bool = True) -> tuple
     return finish_sentence(out), tuple(particles)
 
 
+# an acronym (TV, PC, USB) is read letter by letter, so its last letter's Korean name decides the
+# particle: a syllable with the same final stands in for it (엘, 엠, 엔, 알; the other names end in a
+# vowel), where tossi alone gives both forms (TV을(를))
+_LETTER_FINALS = {"L": "갈", "M": "감", "N": "간", "R": "갈"}
+
+
 @lru_cache(maxsize=4096)
 def _pick(word: str, particle: str) -> str:
-    return tossi.pick(word, particle)
+    form = tossi.pick(word, particle)
+    if "(" in form and word.isascii() and word.isalpha() and word.isupper():
+        form = tossi.pick(_LETTER_FINALS.get(word[-1], "가"), particle)
+    return form
 
 
 def detect_style(sentence: str) -> str:

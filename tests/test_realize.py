@@ -17,6 +17,9 @@ from bot.realize import Particle, compact, detect_style, realize, realize_partic
     ("사과", "<RANG>", "사과랑"), ("빵", "<RANG>", "빵이랑"),
     ("철수", "<JKV>", "철수야"), ("민준", "<JKV>", "민준아"),
     ("3", "<JKS>", "3이"),
+    # an acronym is read letter by letter: 티비, 시디, 케이티엑스 end in a vowel, 에이치티엠엘, 씨엔엔 in a consonant
+    ("TV", "<JKO>", "TV를"), ("CD", "<JKS>", "CD가"), ("KTX", "<JX>", "KTX는"), ("USB", "<RO>", "USB로"),
+    ("HTML", "<JKO>", "HTML을"), ("HTML", "<RO>", "HTML로"), ("CNN", "<JKS>", "CNN이"), ("CNN", "<RO>", "CNN으로"),
 ])
 def test_particles_agree_with_the_syllable_before(word, unit, expected):
     assert realize(f"<w0>{unit} 있다.", [word]) == f"{expected} 있다."

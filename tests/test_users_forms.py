@@ -375,3 +375,13 @@ def test_kcg_dict_conversion(concept, form):
 def test_the_evaluation_check_reads_a_verb_typed_alone_as_the_verb(word, sentence):
     assert used_as_itself(word, sentence)
     assert not used_as_itself(word, "사과가 맛있다.")
+
+
+@pytest.mark.parametrize("words", [["TV", "켜다"], ["CD", "사다"], ["엄마", "TV", "끄다"]])
+def test_an_acronym_takes_its_particle_as_it_is_read(engine, words):
+    """TV을(를) is what tossi gives alone, and it is no word as itself: the search used to avoid
+    every particle after it (TV에 켜진다, CD 샀다)."""
+    for style in (None, "formal"):
+        sentence = engine.compose(words, style=style)[0].sentence
+        assert "(" not in sentence and re.search(r"(TV|CD)[가를는]", sentence), sentence
+        assert_keeps_the_rules(words, sentence)
