@@ -311,8 +311,9 @@ def fault(sentence: str, words: list[str], denial_allowed: bool = False) -> str 
             return why
     if "뭔가" not in words and any(e.startswith("뭔가") or e == "뭔다" for e in eojeols):
         return "a placeholder instead of content (엄마가 뭔가 한다)"
-    if len(words) == 1 and any(e.startswith(("아니", "아닌", "아닙")) for e in eojeols):
-        return "one word denied, not said (사과가 아닙니다)"
+    if len(words) == 1 and not _ASKS_DENIAL.search(words[0]) and any(e.startswith(("아니", "아닌", "아닙", "없"))
+                                                                    for e in eojeols):
+        return "one word denied, not said (사과가 아닙니다, 사과가 없습니다)"
     # a verb left in its dictionary form: typed so (가다.), a typed stem (사 → 사다.; 화나 → 화나다., a
     # known verb; a longer one in a list of stems) or a 하다 verb of the model's own (휴가하다.); not
     # any 다 (사과다, 있습니다)

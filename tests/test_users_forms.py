@@ -276,6 +276,16 @@ def test_words_typed_finished_or_as_adjectives_read_right(engine, words):
         assert fault(sentence, words) is None and not runaway(sentence, words), sentence
 
 
+@pytest.mark.parametrize("word", ["생일", "지민", "꽃", "눈", "사과"])
+def test_one_word_gives_one_short_plain_sentence(engine, word):
+    """생일은 뭘 것입니다, 지민은 많은 것입니다, 꽃이 많은 것이 있습니다 (a 4-wide beam) are long
+    for one word; 사과가 없습니다 denies what the child named."""
+    for style in (None, "formal"):
+        sentence = engine.compose([word], style=style)[0].sentence
+        assert len(sentence.split()) <= 2 and "없" not in sentence, sentence
+        assert_keeps_the_rules([word], sentence)
+
+
 @pytest.mark.parametrize("word", ["물", "아프다", "고양이"])
 def test_one_word_gives_a_sentence_with_it_as_itself(engine, word):
     sentence = engine.compose([word])[0].sentence
