@@ -86,11 +86,11 @@ _BOUND_NOUN = re.compile("(?:것|게|거|건|걸|데|줄|수|적|척|듯)"
 # the speaker reporting their own words (나는 떡볶이를 좋아한다고 한다): they would just say it
 _FIRST_PERSON = frozenset({"나는", "저는", "우리는", "저희는"})
 HEARSAY_END = re.compile(r"[다라]고 (?:한다|했다|하였다)\.$")
-# an ideophone written twice (깡충깡충, 반짝반짝) is an adverb: no particle after it, only 하다
 # a denial (먹지 않는다, 쉽지는 않다, 안 간다, 못 간다) and the words that ask for one (않다, 안, 못,
 # 없다, 아니다, 싫다)
 _DENIAL = re.compile(r"지(?:는|도|가|를)? (?:않|못)|(?:^|\s)(?:안|못) ")
 _ASKS_DENIAL = re.compile("않|안|못|없|아니|아닌|싫")
+# an ideophone written twice (깡충깡충, 반짝반짝) is an adverb: no particle after it, only 하다
 _AFTER_IDEOPHONE = frozenset("하해했한합할")
 # a statement ending in a particle or a connective has lost its predicate: 사과가. 먹고.
 _FRAGMENT_ENDS = frozenset("가이을를은는의에도과와로고서며")
