@@ -217,10 +217,10 @@ def prepare(data_dir: Path, out_dir: Path, cfg: PrepareConfig, extra: Sequence[P
     dev, train = items[:dev_size], items[dev_size:]
     train = thin_summaries(train, cfg.summary_share, seed)
 
-    analysed = maker.analyse([s for _, s in dev + train])
-    kept = [k for k, ((concepts, _), tokens) in enumerate(zip(dev + train, analysed))
-            if k < len(dev) or keeps_negation(tokens, concepts, cfg.unasked_negation_share, maker.rng)]
-    train, analysed = [train[k - len(dev)] for k in kept[len(dev):]], [analysed[k] for k in kept]
+    dev_tokens, train_tokens = maker.analyse([s for _, s in dev]), maker.analyse([s for _, s in train])
+    kept = [k for k, ((concepts, _), tokens) in enumerate(zip(train, train_tokens))
+            if keeps_negation(tokens, concepts, cfg.unasked_negation_share, maker.rng)]
+    train, analysed = [train[k] for k in kept], dev_tokens + [train_tokens[k] for k in kept]
     log.info("Korean CommonGen: %d train, %d dev", len(train), len(dev))
     dev_pairs, cg_pairs = [], []
     for k, ((concepts, sentence), tokens) in enumerate(zip(dev + train, analysed)):
