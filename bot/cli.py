@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true", help="explain each particle of the sentence (조사 설명)")
     p.add_argument("--exported", metavar="DIR", help="model folder (default: $IEUM_EXPORTED or the shipped one)")
     p.add_argument("--threads", type=int, default=1, help="onnxruntime threads")
-    p.add_argument("--beam", type=int, default=4, help="beam width")
+    p.add_argument("--beam", type=int, help="beam width (default: the engine's, 4, and 16 for a single word)")
     return p
 
 
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    if args.n < 1 or args.beam < 1 or args.threads < 1:
+    if args.n < 1 or (args.beam is not None and args.beam < 1) or args.threads < 1:
         print("--n, --beam, --threads는 1 이상이어야 합니다 / --n, --beam and --threads must be ≥ 1", file=sys.stderr)
         return 2
     if bool(args.batch) == bool(args.words):
@@ -90,7 +90,7 @@ def _main(argv: list[str] | None) -> int:
         print(e.bilingual(), file=sys.stderr)
         return 2
     try:
-        engine = Engine(args.exported, threads=args.threads, beam=args.beam)
+        engine = Engine(args.exported, threads=args.threads)
     except ExportedModelError as e:
         print(f"모델을 불러올 수 없습니다 / cannot load the model: {e}", file=sys.stderr)
         return 1

@@ -91,3 +91,11 @@ def test_batch_never_echoes_control_characters(tmp_path):
     assert r.returncode == 0 and plain and escaped == plain, r.stdout
     assert bad == "" and "line 3" in r.stderr
     assert not any(c in r.stdout + r.stderr for c in "\x1b\x07\u200b\u202e")
+
+
+def test_the_command_line_composes_one_word_as_the_engine_does(engine):
+    """`--beam` left out leaves the width to the engine (16 for a single word): a default of 4 here
+    gave 생일은 뭘 것이다. on the command line and 생일이다. in the bot."""
+    r = ieum("--batch", "-", stdin="생일\n지민\n고양이, 생선\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [engine.compose(w)[0].sentence for w in (["생일"], ["지민"], ["고양이", "생선"])]
