@@ -47,8 +47,8 @@ class StepGraph(nn.Module):
         self.decoder = model.decoder
 
     def forward(self, y, h, c, enc, keys, slots):
-        probs, (h, c) = self.decoder(y, (h, c), enc, keys, slots)
-        return probs[:, -1].clamp_min(1e-9).log(), h, c
+        logp, (h, c) = self.decoder(y, (h, c), enc, keys, slots)
+        return logp[:, -1], h, c
 
 
 def export_onnx(model: Composer, out_dir: Path) -> dict[str, Path]:
@@ -97,8 +97,8 @@ def parity(model: Composer, sp: spm.SentencePieceProcessor, paths: dict[str, Pat
     for (words, style), tgt in zip(inputs, targets):
         ids, slots = encode_source(sp, words, style)
         src, sl = torch.tensor([ids]), torch.tensor([slots])
-        probs, _ = model(src, sl, torch.tensor([[BOS] + tgt]))
-        ref = probs[0].clamp_min(1e-9).log().numpy()
+        logp, _ = model(src, sl, torch.tensor([[BOS] + tgt]))
+        ref = logp[0].numpy()
         enc, keys, h, c = enc_s.run(None, {"src": src.numpy()})
         for t, y in enumerate([BOS] + tgt):
             logp, h, c = step_s.run(None, {"y": np.array([[y]]), "h": h, "c": c, "enc": enc,
