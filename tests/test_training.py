@@ -147,6 +147,35 @@ def test_real_data_splits_have_the_published_sizes():
     assert all(len(refs) == 3 for _, refs in test)
 
 
+def test_the_decoder_gives_a_distribution_that_copies_by_attention():
+    """The decoder works in log space: its probabilities still sum to one when all attention falls on
+    words, and the copy slots share their mass as the attention on each word's positions."""
+    import torch
+
+    from training.model import Composer, ComposerConfig
+
+    torch.manual_seed(0)
+    cfg = ComposerConfig(vocab_size=60, emb=16, enc_hidden=8, dec_hidden=12, dropout=0.0)
+    model = Composer(cfg).eval()
+    b = cfg.slot_base
+    src = torch.tensor([[b, 30, 31, b + 1, 40, b + 2, 50, 51, 52]])
+    # each word's marker and pieces (no style token, whose attention no word takes: the mass sums to one)
+    slots = torch.tensor([[0, 0, 0, 1, 1, 2, 2, 2, 2]])
+    with torch.no_grad():
+        logp, _ = model(src, slots, torch.tensor([[1, 20, b + 1, 21]]))
+        probs = logp.exp()
+        assert torch.allclose(probs.sum(-1), torch.ones(1, 4), atol=1e-5)
+        assert (probs[..., b + 3 : b + cfg.n_slots] < 1e-8).all()  # no word 3 and up: no mass there
+        enc, keys, h, c = model.encoder(src)
+        e = model.decoder.embed(torch.tensor([[1]]))
+        out, _ = model.decoder.rnn(e, (h, c))
+        attn = (out @ keys.transpose(1, 2)).softmax(-1)[0, 0]
+        copy = probs[0, 0, b : b + 3].sum()  # all copy mass, whatever the gate
+        by_word = probs[0, 0, b : b + 3] / copy
+        expected = torch.stack([attn[slots[0] == i].sum() for i in range(3)])
+        assert torch.allclose(by_word, expected / expected.sum(), atol=1e-5)
+
+
 def test_warm_start_reads_the_shipped_weights_back():
     """`--init exported/`: the dequantized int8 weights in torch give the engine's first-step
     distribution (int8 noise aside) for the seed example."""
