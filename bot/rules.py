@@ -33,6 +33,7 @@ from bot.words import (
     inflects,
     is_dictionary_form,
     is_polite_finite,
+    is_typed_past,
     slot_text,
     typed_as_stems,
 )
@@ -271,6 +272,10 @@ def fault(sentence: str, words: list[str], denial_allowed: bool = False) -> str 
             return why
         if is_polite_finite(word) and not sentence.rstrip(".?!").endswith(word):
             return f"the finished {word} before the end (좋아해요 했습니다)"
+        # a past typed once is said once (not 지민이가 읽었고 책을 읽었다); a one-syllable past may be a
+        # light verb's (했다, 됐다), which other words' predicates share
+        if is_typed_past(word) and len(slot_text(word)) > 1 and conjugations(word, sentence) > 1:
+            return f"the past {word}, typed once, twice (읽었고 책을 읽었다)"
         if slot_text(word) == word:
             if any(_PARTICLE_THEN_HA.match(sentence, end) for end in _at_eojeol(word, sentence)):
                 return f"particle then 하 glued to {word}"
@@ -291,8 +296,7 @@ def fault(sentence: str, words: list[str], denial_allowed: bool = False) -> str 
             return f"{word} twice (아픈데 아프다)"
     if _FIRST_PERSON & set(words) and HEARSAY_END.search(sentence):
         return "the speaker's own words as hearsay (나는 …다고 한다)"
-    if eojeols and _VERB_PRESENT.search(eojeols[-1]) and any(
-            (stem := slot_text(w)) != w and split(stem[-1])[2] == SS_FINAL for w in words):
+    if eojeols and _VERB_PRESENT.search(eojeols[-1]) and any(is_typed_past(w) for w in words):
         return f"a typed past, then the present {eojeols[-1]} (탔고 간다)"
     if eojeols and (why := _tense_clash(words, eojeols)):
         return why

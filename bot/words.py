@@ -166,6 +166,12 @@ def is_dictionary_form(word: str) -> bool:
     return split(before)[2] not in (N_FINAL, SS_FINAL) or before in "안신앉"
 
 
+def is_typed_past(word: str) -> bool:
+    """갔다, 읽었다, 이야기했다: a past typed as such, whose tense the sentence keeps (its slot writes
+    the stem with the past marker, ㅆ)."""
+    return (stem := slot_text(word)) != word and split(stem[-1])[2] == SS_FINAL
+
+
 def typed_as_stems(words: list[str]) -> bool:
     """A list with no dictionary form gives its verbs as bare stems, as Korean CommonGen does;
     one with a dictionary form (물, 마시다) gives its other words as nouns, and so does a single

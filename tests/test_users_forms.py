@@ -398,3 +398,14 @@ def test_an_acronym_takes_its_particle_as_it_is_read(engine, words):
         sentence = engine.compose(words, style=style)[0].sentence
         assert "(" not in sentence and re.search(r"(TV|CD)[가를는]", sentence), sentence
         assert_keeps_the_rules(words, sentence)
+
+
+def test_a_past_typed_once_is_said_once(engine):
+    """지민, 책, 읽었다 gave 지민을 읽었고 책을 읽었다: the typed past written twice."""
+    assert fault("지민이가 읽었고 책을 읽었다.", ["지민이가", "책을", "읽었다"])
+    assert fault("지민이가 책을 읽었다.", ["지민이가", "책을", "읽었다"]) is None
+    words = ["지민", "책", "읽었다"]
+    for style in (None, "formal"):
+        sentence = engine.compose(words, style=style)[0].sentence
+        assert sentence.count("읽었") == 1, sentence
+        assert_keeps_the_rules(words, sentence)
