@@ -27,7 +27,17 @@ import onnxruntime as ort
 import sentencepiece as spm
 
 from bot.hangul import is_syllable
-from bot.realize import GLUE, MAX_WORDS, STYLES, Particle, detect_style, realize, realize_particles, style_token
+from bot.realize import (
+    GLUE,
+    MAX_WORDS,
+    STYLES,
+    Particle,
+    detect_style,
+    finish_sentence,
+    realize,
+    realize_particles,
+    style_token,
+)
 from bot.restyle import adjectives, restyle
 from bot.rules import STEM_SHAPES, complete_bare_stem, fault, fits_after, stem_shape
 from bot.tokens import BOS, EOS, PAD, UNK, encode_source, slot_base
@@ -48,7 +58,7 @@ class NoSentenceError(ComposeError):
 @dataclass(frozen=True)
 class Composition:
     sentence: str
-    score: float  # length-normalised log-probability under the model
+    score: float  # length-normalised log-probability under the model (0.0: made by rule, Engine._said_alone)
     ms: float  # wall time of the compose call that produced it
     particles: tuple[Particle, ...] = ()  # each particle unit realised, with its offset in `sentence`
 
@@ -252,9 +262,16 @@ class Engine:
                     f"too many words to join into one natural sentence: send at most {LOOSE_MAX_WORDS}, "
                     "or split them in two")
             if finished := self._search(words, encoded, slots, search.widen * width, search):
-                return finished
+                return self._said_alone(words) + finished
         return NoSentenceError("모든 단어를 넣은 문장을 만들지 못했습니다. 단어를 바꾸거나 줄여서 다시 보내 주세요.",
                               "could not build a sentence that uses every word")
+
+    @staticmethod
+    def _said_alone(words: list[str]) -> list[tuple[float, str, tuple[Particle, ...]]]:
+        """An adjective typed alone is the whole sentence (아프다 → 아픕니다, 파랗다 → 파래요), made by
+        rule and scored 0.0, ahead of the model's: given nothing to describe, the model invents a
+        subject (귀여운 게 아픕니다, 파란 화장실은 맛있습니다) or stops at the modifier (파란.)."""
+        return [(0.0, finish_sentence(words[0]), ())] if len(words) == 1 and words[0] in adjectives() else []
 
     @property
     def parameters(self) -> int:

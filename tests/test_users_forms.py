@@ -288,6 +288,21 @@ def test_one_word_gives_one_short_plain_sentence(engine, word):
         assert_keeps_the_rules([word], sentence)
 
 
+@pytest.mark.parametrize("word, levels", [
+    ("아프다", ("아프다.", "아파요.", "아픕니다.")),
+    ("파랗다", ("파랗다.", "파래요.", "파랗습니다.")),
+    ("고맙다", ("고맙다.", "고마워요.", "고맙습니다.")),
+    ("춥다", ("춥다.", "추워요.", "춥습니다.")),
+])
+def test_an_adjective_alone_is_the_whole_sentence(engine, word, levels):
+    """The model, given one adjective, wrote 귀여운 게 아픕니다, 파란 화장실은 맛있습니다, 고마워 합니다."""
+    for style, expected in zip(("plain", "polite", "formal"), levels):
+        found = engine.compose([word], n=3, style=style)
+        assert found[0].sentence == expected
+        assert_keeps_the_rules([word], found[0].sentence)
+        assert len({c.sentence for c in found}) == len(found)  # the model's own follow, not repeated
+
+
 @pytest.mark.parametrize("word", ["물", "아프다", "고양이"])
 def test_one_word_gives_a_sentence_with_it_as_itself(engine, word):
     sentence = engine.compose([word])[0].sentence
