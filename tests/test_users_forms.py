@@ -424,3 +424,15 @@ def test_a_past_typed_once_is_said_once(engine):
         sentence = engine.compose(words, style=style)[0].sentence
         assert sentence.count("읽었") == 1, sentence
         assert_keeps_the_rules(words, sentence)
+
+
+def test_a_sentence_does_not_end_on_a_word_with_no_predicate_after_it(engine):
+    """영화, 슬프다 gave 슬픈 영화. and 우리 gave 우리.: a title, not a sentence."""
+    assert fault("슬픈 영화.", ["영화", "슬프다"])
+    assert fault("남자가 가위를 판다.", ["남자", "판다", "가위"]) is None  # typed as a predicate
+    assert fault("고양이는 생선을 좋아해요.", ["고양이는", "생선을", "좋아해요"]) is None
+    for words in (["영화", "슬프다"], ["우리"]):
+        for style in (None, "formal"):
+            sentence = engine.compose(words, style=style)[0].sentence
+            assert sentence.split()[-1].rstrip(".") not in words, sentence
+            assert_keeps_the_rules(words, sentence)
