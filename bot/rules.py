@@ -26,6 +26,7 @@ from bot.hangul import (
 )
 from bot.restyle import adjectives, is_irregular, plain_present, verbs
 from bot.words import (
+    INFINITIVE_VOWELS,
     TOPICS,
     bare_stem,
     closes_eojeol,
@@ -95,9 +96,15 @@ _ASKS_DENIAL = re.compile("않|안|못|없|아니|아닌|싫")
 _AFTER_IDEOPHONE = frozenset("하해했한합할")
 # a statement ending in a particle or a connective has lost its predicate: 사과가. 먹고.
 _FRAGMENT_ENDS = frozenset("가이을를은는의에도과와로고서며")
-# a typed word that may end a sentence as it is: one ending like a predicate (판다, 수영했어요, 돼);
-# any other word standing last has no predicate after it (슬픈 영화., 우리.)
-_PREDICATE_LAST_SYLLABLES = frozenset("다요까돼해지네야어아게라자니나")
+# a typed word may end a sentence as it is when it ends like a predicate: 판다, 좋아해요, 가니, or a
+# 아/어 ending (예뻐, 줘, 고마워); any other word standing last has no predicate after it (우리.)
+_PREDICATE_LAST_SYLLABLES = frozenset("다요까지네야니나자게라")
+
+
+def _ends_like_a_predicate(word: str) -> bool:
+    last = word[-1]
+    _, vowel, final = split(last) if is_syllable(last) else (0, -1, -1)
+    return last in _PREDICATE_LAST_SYLLABLES or (final == NO_FINAL and vowel in INFINITIVE_VOWELS)
 
 
 def _is_ideophone(word: str) -> bool:
@@ -309,8 +316,8 @@ def fault(sentence: str, words: list[str], denial_allowed: bool = False) -> str 
         return f"ㄴ받침 before (습)니다: {m.group()}"
     if sentence.endswith(".") and sentence[-2:-1] in _FRAGMENT_ENDS:
         return "a fragment without a predicate at the end"
-    if eojeols and eojeols[-1] in words and eojeols[-1][-1] not in _PREDICATE_LAST_SYLLABLES:
-        return f"the word {eojeols[-1]} last, with no predicate after it (슬픈 영화.)"
+    if eojeols and eojeols[-1] in words and not _ends_like_a_predicate(eojeols[-1]):
+        return f"the word {eojeols[-1]} last, with no predicate after it (우리.)"
     if _SIP_THEN_MORE.search(sentence):
         return "고 있다 or 싶다 after 싶다 (마시고 싶고 있다, 보고 싶고 싶다)"
     if any(e in _COPULA_ALONE for e in eojeols) or eojeols[-1:] == ["다"]:

@@ -190,15 +190,15 @@ def inflects(word: str, eojeol: str) -> bool:
 # (휴가, 기와, 결과 are nouns)
 _CLOSING_PARTICLES = (("가", True, 3), ("를", True, 2), ("는", True, 2), ("을", False, 2),
                       ("와", True, 3), ("과", False, 3))
-# the vowels of a polite 어요/아요 ending's syllable (해요, 했어요, 좋아요, 가세요): 요 after another
-# vowel belongs to a noun (필요, 동요)
-_POLITE_VOWELS = frozenset({Vowel.A, Vowel.AE, Vowel.EO, Vowel.E, Vowel.YEO, Vowel.WA, Vowel.WO, Vowel.WAE})
+# the vowels of a 아/어 ending's syllable, alone (예뻐, 줘, 해) or before a polite 요 (해요, 했어요,
+# 좋아요, 가세요): 요 after another vowel belongs to a noun (필요, 동요)
+INFINITIVE_VOWELS = frozenset({Vowel.A, Vowel.AE, Vowel.EO, Vowel.E, Vowel.YEO, Vowel.WA, Vowel.WO, Vowel.WAE})
 
 
 def is_polite_finite(word: str) -> bool:
     """좋아해요, 샀어요, 가세요: a finished polite predicate, which ends a sentence (not 필요, 동요)."""
     return (len(word) >= 3 and word.endswith("요") and is_syllable(word[-2])
-            and (split(word[-2])[1] in _POLITE_VOWELS or word.endswith("세요")))
+            and (split(word[-2])[1] in INFINITIVE_VOWELS or word.endswith("세요")))
 
 
 def closes_eojeol(word: str) -> bool:

@@ -427,12 +427,17 @@ def test_a_past_typed_once_is_said_once(engine):
 
 
 def test_a_sentence_does_not_end_on_a_word_with_no_predicate_after_it(engine):
-    """영화, 슬프다 gave 슬픈 영화. and 우리 gave 우리.: a title, not a sentence."""
-    assert fault("슬픈 영화.", ["영화", "슬프다"])
-    assert fault("남자가 가위를 판다.", ["남자", "판다", "가위"]) is None  # typed as a predicate
+    """우리 gave 우리.: a word, not a sentence. A word typed as a predicate may end one (판다,
+    좋아해요, and the 아/어 endings people type: 꽃, 예뻐 → 꽃이 예뻐.)."""
+    assert fault("우리.", ["우리"])
+    assert fault("슬픈 하늘.", ["하늘", "슬프다"])
+    assert fault("남자가 가위를 판다.", ["남자", "판다", "가위"]) is None
     assert fault("고양이는 생선을 좋아해요.", ["고양이는", "생선을", "좋아해요"]) is None
-    for words in (["영화", "슬프다"], ["우리"]):
-        for style in (None, "formal"):
-            sentence = engine.compose(words, style=style)[0].sentence
-            assert sentence.split()[-1].rstrip(".") not in words, sentence
-            assert_keeps_the_rules(words, sentence)
+    typed_as_said = (("꽃이 예뻐.", ["꽃", "예뻐"]), ("물을 줘.", ["물", "줘"]), ("엄마 사랑해.", ["엄마", "사랑해"]))
+    for sentence, words in typed_as_said:
+        assert fault(sentence, words) is None, sentence
+    for style in (None, "formal"):
+        sentence = engine.compose(["우리"], style=style)[0].sentence
+        assert sentence.rstrip(".") != "우리", sentence
+        assert_keeps_the_rules(["우리"], sentence)
+    assert engine.compose(["꽃", "예뻐"])[0].sentence == "꽃이 예뻐."
