@@ -103,8 +103,9 @@ _PREDICATE_LAST_SYLLABLES = frozenset("다요까지네야니나자게라")
 
 def _ends_like_a_predicate(word: str) -> bool:
     last = word[-1]
-    _, vowel, final = split(last) if is_syllable(last) else (0, -1, -1)
-    return last in _PREDICATE_LAST_SYLLABLES or (final == NO_FINAL and vowel in INFINITIVE_VOWELS)
+    if last in _PREDICATE_LAST_SYLLABLES:
+        return True
+    return is_syllable(last) and split(last)[2] == NO_FINAL and split(last)[1] in INFINITIVE_VOWELS
 
 
 def _is_ideophone(word: str) -> bool:
@@ -282,10 +283,14 @@ def fault(sentence: str, words: list[str], denial_allowed: bool = False) -> str 
             return why
         if is_polite_finite(word) and not sentence.rstrip(".?!").endswith(word):
             return f"the finished {word} before the end (좋아해요 했습니다)"
-        # a past typed once is said once (not 지민이가 읽었고 책을 읽었다); a one-syllable past may be a
-        # light verb's (했다, 됐다), which other words' predicates share
-        if is_typed_past(word) and len(slot_text(word)) > 1 and conjugations(word, sentence) > 1:
-            return f"the past {word}, typed once, twice (읽었고 책을 읽었다)"
+        # a predicate given once is said once, where its eojeols can be counted: a word alone in
+        # dictionary form (아픈데 아프다) and a past typed with 다 (지민이가 읽었고 책을 읽었다). In a
+        # longer list a stem's pattern also matches nouns that start like it (놀이터/놀다), and a
+        # one-syllable past may be a light verb's (했다, 됐다), which other words' predicates share
+        counted = ((len(words) == 1 and is_dictionary_form(word) and word not in _AUXILIARIES)
+                   or (is_typed_past(word) and len(slot_text(word)) > 1))
+        if counted and conjugations(word, sentence) > 1:
+            return f"{word}, given once, said twice (아픈데 아프다, 읽었고 책을 읽었다)"
         if slot_text(word) == word:
             if any(_PARTICLE_THEN_HA.match(sentence, end) for end in _at_eojeol(word, sentence)):
                 return f"particle then 하 glued to {word}"
@@ -302,8 +307,6 @@ def fault(sentence: str, words: list[str], denial_allowed: bool = False) -> str 
             return why
         if len(stem or "") == 1 and any(sentence.startswith(stem, end) for end in _at_eojeol(stem, sentence)):
             return f"the stem of {word} twice (가가고)"
-        if len(words) == 1 and word not in _AUXILIARIES and conjugations(word, sentence) > 1:
-            return f"{word} twice (아픈데 아프다)"
     if _FIRST_PERSON & set(words) and HEARSAY_END.search(sentence):
         return "the speaker's own words as hearsay (나는 …다고 한다)"
     if eojeols and _VERB_PRESENT.search(eojeols[-1]) and any(is_typed_past(w) for w in words):
